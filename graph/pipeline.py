@@ -1,0 +1,67 @@
+"""The whole build as library calls: read and validate CSVs, build the graph, check its shapes, write exports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .build import build_graph
+from .errors import Problem, ValidationFailed
+from .exports import write_exports
+from .facts import FactSet, load_facts
+from .knowledge_graph import KnowledgeGraph
+from .shapes import DEFAULT_SHAPES, check_shapes, load_shapes
+from .vocabulary import DEFAULT_BASE, DEFAULT_VOCABULARY, load_vocabulary
+
+DEFAULT_CSV = Path("data/triples.csv")
+DEFAULT_OUT = Path("exports")
+
+
+def check(
+    paths: Iterable[Path | str] = (DEFAULT_CSV,),
+    vocabulary: Path | str = DEFAULT_VOCABULARY,
+    shapes: Path | str | None = DEFAULT_SHAPES,
+    base: str = DEFAULT_BASE,
+) -> tuple[KnowledgeGraph | None, list[Problem]]:
+    """Validate everything and build the graph; return it (``None`` on errors) with every problem found."""
+    facts: FactSet = load_facts(paths, load_vocabulary(vocabulary), base)
+    if facts.errors:
+        return None, sorted(facts.problems)
+    graph = build_graph(facts)
+    problems = list(facts.problems)
+    if shapes is not None:
+        problems += check_shapes(graph, load_shapes(shapes))
+    problems.sort()
+    if any(p.is_error for p in problems):
+        return None, problems
+    return graph, problems
+
+
+def build(
+    paths: Iterable[Path | str] = (DEFAULT_CSV,),
+    vocabulary: Path | str = DEFAULT_VOCABULARY,
+    shapes: Path | str | None = DEFAULT_SHAPES,
+    base: str = DEFAULT_BASE,
+) -> KnowledgeGraph:
+    """Validate and build; raise :class:`ValidationFailed` listing every problem when there is an error.
+
+    >>> graph = build(["data/triples.csv"])
+    >>> len(graph) > 0
+    True
+    """
+    graph, problems = check(paths, vocabulary, shapes, base)
+    if graph is None:
+        raise ValidationFailed(problems)
+    return graph
+
+
+def build_and_export(
+    paths: Iterable[Path | str] = (DEFAULT_CSV,),
+    out_dir: Path | str = DEFAULT_OUT,
+    formats: list[str] | None = None,
+    on_step: Callable[[str], None] | None = None,
+    **options,
+) -> tuple[KnowledgeGraph, list[Path]]:
+    """Build, then write the exports atomically; nothing is written when validation fails."""
+    graph = build(paths, **options)
+    return graph, write_exports(graph, out_dir, formats, on_step)
