@@ -11,123 +11,147 @@ the graph holds the triple itself, so plain queries stay plain, and a statement 
     <base/evidence/HASH> a kg:Evidence ; kg:quote "..." ; dcterms:isPartOf <base/source/DOC/SECTION> .
 
 This is RDF 1.1 and SPARQL 1.1 only, so it survives every export format and every tool.
+The triples are kept in a compact :class:`~graph.triple_table.TripleTable`; rdflib terms are made
+only when a caller asks for them.
 """
 
 from __future__ import annotations
 
 import hashlib
+from operator import attrgetter
 
-from rdflib import RDF, Literal, URIRef
+from rdflib import RDF, BNode, Literal
 
+from .errors import InputError
 from .facts import Fact, FactSet
-from .knowledge_graph import KnowledgeGraph, Triple
+from .knowledge_graph import KnowledgeGraph
 from .sources import SourceDocument, squeeze
-from .vocabulary import DCTERMS, KG, PROV
+from .triple_table import DERIVED_FROM, Item, TripleTable
+from .vocabulary import DCTERMS, KG
 
-# Namespace attribute look-ups are slow in rdflib; the hot loop uses these constants.
-_SUBJECT, _PREDICATE, _OBJECT, _TYPE = RDF.subject, RDF.predicate, RDF.object, RDF.type
-_DERIVED_FROM, _UNIT, _APPROXIMATION = PROV.wasDerivedFrom, KG.unit, KG.approximation
-_EVIDENCE, _QUOTE, _PART_OF = KG.Evidence, KG.quote, DCTERMS.isPartOf
+_TYPE, _EVIDENCE, _QUOTE, _PART_OF = str(RDF.type), str(KG.Evidence), str(KG.quote), str(DCTERMS.isPartOf)
+_IDENTIFIER, _SHA256 = str(DCTERMS.identifier), str(KG.sha256)
+_SOURCE_DOCUMENT, _SECTION = str(KG.SourceDocument), str(KG.Section)
 
 
 def build_graph(fact_set: FactSet, include_vocabulary: bool = True) -> KnowledgeGraph:
     """Turn validated facts into a KnowledgeGraph (assumes ``fact_set`` has no errors)."""
+    return KnowledgeGraph(
+        prefixes=dict(fact_set.vocabulary.prefixes),
+        base=fact_set.namespace.base,
+        facts=fact_set,
+        table=build_table(fact_set, include_vocabulary),
+    )
+
+
+def build_table(fact_set: FactSet, include_vocabulary: bool = True) -> TripleTable:
+    """The graph's triples, compact and sorted (see :mod:`graph.triple_table`)."""
     base = fact_set.namespace.base
-    triples: dict[Triple, None] = {}
-    add = triples.setdefault
-    statements: dict[str, URIRef] = {}
-    statement_facts: dict[URIRef, list[Fact]] = {}
-    evidence_nodes: dict[tuple, URIRef] = {}
-    sections: dict[tuple[str, str], URIRef] = {}
-
-    def evidence_node(fact: Fact) -> URIRef:
-        key = (fact.source.slug, fact.section, squeeze(fact.evidence))
-        node = evidence_nodes.get(key)
-        if node is None:
-            section = sections.get(key[:2])
-            if section is None:
-                section = sections[key[:2]] = _section_node(base, fact.source, fact.section, add)
-            digest = hashlib.sha256("\n".join(key).encode()).hexdigest()[:16]
-            node = evidence_nodes[key] = URIRef(f"{base}evidence/{digest}")
-            add((node, _TYPE, _EVIDENCE))
-            add((node, _QUOTE, Literal(fact.evidence)))
-            add((node, _PART_OF, section))
-        return node
-
+    others: dict[str, set[Item]] = {}
+    evidence = _EvidenceNodes(base, others)
+    statements: list[Fact] = []
+    by_id: dict[str, Fact] = {}
+    digest = _statement_digest
+    node_of = evidence.node
     for fact in fact_set.facts:
-        if fact.is_qualifier:
+        if fact.qualifies:
             continue
-        statement = URIRef(f"{base}statement/{fact.statement_id or _statement_digest(fact)}")
+        fact.statement_key = fact.statement_id or digest(fact)
+        fact.evidence_node = node_of(fact)
         if fact.statement_id:
-            statements[fact.statement_id] = statement
-        statement_facts.setdefault(statement, []).append(fact)
-        add((fact.subject, fact.predicate, fact.object))
-        add((statement, _SUBJECT, fact.subject))
-        add((statement, _PREDICATE, fact.predicate))
-        add((statement, _OBJECT, fact.object))
-        add((statement, _DERIVED_FROM, evidence_node(fact)))
-        if fact.unit is not None:
-            add((statement, _UNIT, fact.unit))
-        if fact.approximation is not None:
-            add((statement, _APPROXIMATION, fact.approximation))
-
+            by_id[fact.statement_id] = fact
+        statements.append(fact)
+    extras: dict[str, set[Item]] = {}
     for fact in fact_set.facts:
-        if not fact.is_qualifier:
+        if not fact.qualifies:
             continue
-        statement = statements[fact.qualifies]
-        statement_facts[statement].append(fact)
-        add((statement, fact.predicate, fact.object))
+        key = by_id[fact.qualifies].statement_key
+        items = extras.setdefault(key, set())
+        items.add(
+            (fact.predicate_iri, fact.object_is_literal, fact.object_value, fact.datatype_iri, fact.language)
+        )
         if fact.source is not None:
-            add((statement, _DERIVED_FROM, evidence_node(fact)))
-
+            items.add((DERIVED_FROM, False, node_of(fact), "", ""))
     if include_vocabulary:
         for triple in fact_set.vocabulary.graph:
-            add(triple)
-
-    return KnowledgeGraph(
-        triples=sorted(triples, key=_sort_key),
-        prefixes=dict(fact_set.vocabulary.prefixes),
+            subject, item = _item(triple)
+            others.setdefault(subject, set()).add(item)
+    statements.sort(key=attrgetter("statement_key"))
+    by_subject = {subject: facts for subject, facts in fact_set.by_subject.items()}
+    return TripleTable(
         base=base,
-        facts=fact_set,
-        statement_facts=statement_facts,
+        subjects=by_subject,
+        others={subject: sorted(items) for subject, items in others.items()},
+        statements=statements,
+        extras={key: sorted(items) for key, items in extras.items()},
     )
 
 
 def _statement_digest(fact: Fact) -> str:
     """A stable id for a statement without one: the same triple always gets the same IRI."""
-    obj = fact.object
     text = "\n".join(
-        (
-            fact.subject,
-            fact.predicate,
-            obj,
-            getattr(obj, "datatype", "") or "",
-            getattr(obj, "language", "") or "",
-        )
+        (fact.subject_iri, fact.predicate_iri, fact.object_value, fact.datatype_iri, fact.language)
     )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _section_node(base: str, source: SourceDocument, section: str, add) -> URIRef:
-    document = URIRef(f"{base}source/{source.slug}")
-    node = URIRef(f"{base}source/{source.slug}/{section}")
-    add((document, RDF.type, KG.SourceDocument))
-    add((document, DCTERMS.identifier, Literal(source.path.name)))
-    add((document, KG.sha256, Literal(source.sha256)))
-    add((node, RDF.type, KG.Section))
-    add((node, DCTERMS.isPartOf, document))
-    add((node, DCTERMS.identifier, Literal(section)))
-    return node
+class _EvidenceNodes:
+    """One evidence node per (document, section, sentence without whitespace), and the section nodes."""
+
+    def __init__(self, base: str, others: dict[str, set[Item]]):
+        self.base = base
+        self.others = others
+        self._by_cell: dict[tuple, str] = {}
+        self._by_key: dict[tuple[str, str, str], str] = {}
+        self._sections: dict[tuple[str, str], str] = {}
+
+    def node(self, fact: Fact) -> str:
+        cell_key = (id(fact.source), fact.section, fact.evidence)
+        node = self._by_cell.get(cell_key)
+        if node is None:
+            key = (fact.source.slug, fact.section, squeeze(fact.evidence))
+            node = self._by_key.get(key)
+            if node is None:
+                section = self._sections.get(key[:2])
+                if section is None:
+                    section = self._sections[key[:2]] = self._section_node(fact.source, fact.section)
+                digest = hashlib.sha256("\n".join(key).encode()).hexdigest()[:16]
+                node = self._by_key[key] = f"{self.base}evidence/{digest}"
+                self.others[node] = {
+                    (_TYPE, False, _EVIDENCE, "", ""),
+                    (_QUOTE, True, fact.evidence, "", ""),
+                    (_PART_OF, False, section, "", ""),
+                }
+            self._by_cell[cell_key] = node
+        return node
+
+    def _section_node(self, source: SourceDocument, section: str) -> str:
+        document = f"{self.base}source/{source.slug}"
+        node = f"{self.base}source/{source.slug}/{section}"
+        self.others.setdefault(document, set()).update(
+            {
+                (_TYPE, False, _SOURCE_DOCUMENT, "", ""),
+                (_IDENTIFIER, True, source.path.name, "", ""),
+                (_SHA256, True, source.sha256, "", ""),
+            }
+        )
+        self.others.setdefault(node, set()).update(
+            {
+                (_TYPE, False, _SECTION, "", ""),
+                (_PART_OF, False, document, "", ""),
+                (_IDENTIFIER, True, section, "", ""),
+            }
+        )
+        return node
 
 
-def _sort_key(triple: Triple) -> tuple:
+def _item(triple) -> tuple[str, Item]:
+    """A vocabulary triple (rdflib terms) as a subject and an item."""
     s, p, o = triple
-    kind = 1 if isinstance(o, Literal) else 0
-    return (
-        str(s),
-        str(p),
-        kind,
-        str(o),
-        str(getattr(o, "datatype", "") or ""),
-        getattr(o, "language", "") or "",
-    )
+    if isinstance(s, BNode) or isinstance(o, BNode):
+        raise InputError(
+            "the vocabulary has blank nodes, which the builder cannot give stable IRIs; give every node an IRI"
+        )
+    if isinstance(o, Literal):
+        return str(s), (str(p), True, str(o), str(o.datatype or ""), o.language or "")
+    return str(s), (str(p), False, str(o), "", "")

@@ -1,4 +1,10 @@
-"""From CSV rows to validated facts: every cell checked, every cross-row rule applied, every problem kept."""
+"""From CSV rows to validated facts: every cell checked, every cross-row rule applied, every problem kept.
+
+A row that is plainly valid takes a fast path that reuses what was learnt from earlier rows
+(the same predicates, entities, datatypes and sentences come back again and again); any row
+the fast path is not sure about is checked by the full rules, which also word the problems.
+Facts keep their terms in the compact form of :mod:`graph.terms` and give rdflib terms on request.
+"""
 
 from __future__ import annotations
 
@@ -6,48 +12,138 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
-from rdflib import RDF, RDFS, XSD, Literal, URIRef
+from rdflib import RDF, RDFS, Literal, URIRef
 
 from .errors import Problem, Severity
-from .rows import read_rows
+from .rows import COLUMNS, Row, open_records
 from .sources import SourceDocument, SourceLibrary
 from .terms import (
     ENTITY_KEY,
+    IRI_DATATYPE,
+    XSD_STRING,
     EntityNamespace,
     TermError,
     check_language,
-    make_literal,
-    parse_resource,
-    resolve_datatype,
+    datatype_iri,
+    literal_form,
+    rdflib_literal,
+    resource_iri,
 )
 from .vocabulary import DEFAULT_BASE, PropertyKind, Vocabulary, load_vocabulary
 
 SECTION = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 QUALIFIER_MARK = "#"
+RDF_TYPE = str(RDF.type)
+RDFS_LABEL = str(RDFS.label)
+_LANG_STRING = str(RDF.langString)
 
 
-@dataclass(slots=True)
 class Fact:
-    """One validated row: a triple, or a qualifier of another row's statement, with its evidence."""
+    """One validated row: a triple, or a qualifier of another row's statement, with its evidence.
 
-    file: str
-    row: int
-    subject: URIRef | None  # None for a qualifier row
-    predicate: URIRef
-    object: URIRef | Literal
-    statement_id: str = ""  # the row's own id, so qualifier rows can refer to it
-    qualifies: str = ""  # for a qualifier row: the id of the statement it qualifies
-    unit: URIRef | None = None
-    approximation: URIRef | None = None
-    source: SourceDocument | None = None
-    section: str = ""
-    evidence: str = ""
+    ``subject``, ``predicate``, ``object``, ``unit`` and ``approximation`` are rdflib terms, made
+    when asked for; the builder works on the compact fields (``subject_iri``, ``object_value`` ...).
+    """
+
+    __slots__ = (
+        "file",
+        "row",
+        "subject_iri",  # None for a qualifier row
+        "predicate_iri",
+        "object_value",  # the IRI, or the literal's canonical lexical form
+        "object_is_literal",
+        "datatype_iri",  # '' for links, plain and language-tagged literals
+        "language",
+        "statement_id",  # the row's own id, so qualifier rows can refer to it
+        "qualifies",  # for a qualifier row: the id of the statement it qualifies
+        "unit_iri",
+        "approximation_iri",
+        "source",
+        "section",
+        "evidence",
+        "statement_key",  # set by the builder: the statement IRI is {base}statement/{statement_key}
+        "evidence_node",  # set by the builder: the IRI of the evidence node
+    )
+
+    def __init__(
+        self,
+        file: str,
+        row: int,
+        subject_iri: str | None,
+        predicate_iri: str,
+        object_value: str,
+        object_is_literal: bool = False,
+        datatype_iri: str = "",
+        language: str = "",
+        statement_id: str = "",
+        qualifies: str = "",
+        unit_iri: str | None = None,
+        approximation_iri: str | None = None,
+        source: SourceDocument | None = None,
+        section: str = "",
+        evidence: str = "",
+    ):
+        self.file = file
+        self.row = row
+        self.subject_iri = subject_iri
+        self.predicate_iri = predicate_iri
+        self.object_value = object_value
+        self.object_is_literal = object_is_literal
+        self.datatype_iri = datatype_iri
+        self.language = language
+        self.statement_id = statement_id
+        self.qualifies = qualifies
+        self.unit_iri = unit_iri
+        self.approximation_iri = approximation_iri
+        self.source = source
+        self.section = section
+        self.evidence = evidence
+        self.statement_key = ""
+        self.evidence_node = ""
 
     @property
     def is_qualifier(self) -> bool:
         return bool(self.qualifies)
+
+    @property
+    def subject(self) -> URIRef | None:
+        return None if self.subject_iri is None else URIRef(self.subject_iri)
+
+    @property
+    def predicate(self) -> URIRef:
+        return URIRef(self.predicate_iri)
+
+    @property
+    def object(self) -> URIRef | Literal:
+        if self.object_is_literal:
+            return rdflib_literal(self.object_value, self.datatype_iri, self.language)
+        return URIRef(self.object_value)
+
+    @property
+    def unit(self) -> URIRef | None:
+        return None if self.unit_iri is None else URIRef(self.unit_iri)
+
+    @property
+    def approximation(self) -> URIRef | None:
+        return None if self.approximation_iri is None else URIRef(self.approximation_iri)
+
+    def _fields(self) -> tuple:
+        return tuple(getattr(self, name) for name in Fact.__slots__[:15])
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Fact) and self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value (as the dataclass it was)
+
+    def __repr__(self) -> str:
+        return f"Fact({self.file}:{self.row}: {self.subject_iri or '#' + self.qualifies} {self.predicate_iri} {self.object!r})"
+
+
+#: The order of a subject's triples: predicate, then links before literals, then value, datatype, language.
+FACT_ORDER = attrgetter("predicate_iri", "object_is_literal", "object_value", "datatype_iri", "language")
 
 
 @dataclass
@@ -60,6 +156,8 @@ class FactSet:
     namespace: EntityNamespace
     sources: SourceLibrary
     inputs: list[Path] = field(default_factory=list)
+    #: the statements' facts (no qualifiers) grouped by subject IRI, each group in FACT_ORDER
+    by_subject: dict[str, list[Fact]] = field(default_factory=dict, repr=False)
 
     @property
     def errors(self) -> list[Problem]:
@@ -82,33 +180,225 @@ def load_facts(
     facts: list[Fact] = []
     problems: list[Problem] = []
     for path in inputs:
-        csv_file = read_rows(path)
-        problems.extend(csv_file.problems)
-        for row in csv_file.rows:
-            fact, row_problems = reader.read(row, path)
-            problems.extend(row_problems)
-            if fact is not None:
-                facts.append(fact)
-    facts = _cross_row_checks(facts, problems, reader.namespace)
-    return FactSet(facts, problems, vocabulary, reader.namespace, reader.sources, inputs)
+        records = open_records(path)
+        reader.read_file(records, path, facts, problems)
+        problems.extend(records.problems)
+    facts, by_subject = _cross_row_checks(facts, problems, reader.namespace)
+    return FactSet(facts, problems, vocabulary, reader.namespace, reader.sources, inputs, by_subject)
+
+
+_LINK, _CLASS = "link", "class"
 
 
 class _RowReader:
-    """Checks one row at a time; caches what repeats (entities, predicates, sources)."""
+    """Checks one row at a time; caches what repeats (entities, predicates, datatypes, sources, sentences)."""
 
     def __init__(self, vocabulary: Vocabulary, namespace: EntityNamespace):
         self.vocabulary = vocabulary
         self.namespace = namespace
         self.sources = SourceLibrary()
-        self._resources: dict[str, URIRef | TermError] = {}
+        # rdflib terms hash slowly and never equal plain strings: the checks use string-keyed copies
+        self.properties = {str(p): kind for p, kind in vocabulary.properties.items()}
+        self.ranges = {str(p): str(r) for p, r in vocabulary.ranges.items()}
+        self.classes = {str(c) for c in vocabulary.classes}
+        self.units = {code: str(iri) for code, iri in vocabulary.units.items()}
+        self.approximations = {code: str(iri) for code, iri in vocabulary.approximations.items()}
+        self._resources: dict[str, str | TermError] = {}
         self._property_names = sorted(vocabulary.shorten(p) for p in vocabulary.properties)
         self._class_names = sorted(vocabulary.shorten(c) for c in vocabulary.classes)
+        # fast-path caches: only what is known to be valid goes in
+        self._iris: dict[str, str] = {}
+        self._predicates: dict[str, str] = {}
+        self._object_rules: dict[tuple[str, str, str], tuple] = {}
+        self._sections: dict[str, str] = {}
+        self._sentences: dict[str, str] = {}
 
-    def resource(self, cell: str) -> URIRef:
+    # ------------------------------------------------------------------ fast path
+
+    def read_file(self, records, path: Path, facts: list[Fact], problems: list[Problem]) -> None:
+        """Read every record of one file, appending its facts and problems."""
+        name = records.name
+        documents: dict[str, SourceDocument | None] = {}
+        iris, predicates, rules = self._iris, self._predicates, self._object_rules
+        sections, sentences = self._sections, self._sentences
+        units, approximations = self.units, self.approximations
+        entity_key = ENTITY_KEY.fullmatch
+        append = facts.append
+        for number, cells in records.records():
+            (
+                statement_id,
+                subject_cell,
+                predicate_cell,
+                object_cell,
+                datatype_cell,
+                lang_cell,
+                unit_cell,
+                approx_cell,
+                source_cell,
+                section,
+                evidence,
+            ) = cells
+            predicate = predicates.get(predicate_cell)
+            if predicate is None:
+                predicate = self._learn_predicate(predicate_cell)
+                if predicate is None:
+                    self._read_slow(name, number, cells, path, facts, problems)
+                    continue
+            rule = rules.get((predicate, datatype_cell, lang_cell))
+            if rule is None:
+                rule = self._learn_object_rule(predicate, datatype_cell, lang_cell)
+                if rule is None:
+                    self._read_slow(name, number, cells, path, facts, problems)
+                    continue
+            try:
+                qualifies = ""
+                subject = None
+                if subject_cell.startswith(QUALIFIER_MARK):
+                    qualifies = subject_cell[1:]
+                    if not entity_key(qualifies):
+                        raise TermError("")
+                else:
+                    subject = iris.get(subject_cell) or self._learn_iri(subject_cell)
+                kind = rule[0]
+                if kind is _LINK:
+                    obj, is_literal, datatype, language = (
+                        iris.get(object_cell) or self._learn_iri(object_cell),
+                        False,
+                        "",
+                        "",
+                    )
+                elif kind is _CLASS:
+                    obj = iris.get(object_cell) or self._learn_iri(object_cell)
+                    if obj not in self.classes:
+                        raise TermError("")
+                    is_literal, datatype, language = False, "", ""
+                else:
+                    obj, datatype, language = literal_form(object_cell, rule[1], rule[2])
+                    is_literal = True
+                if statement_id and (qualifies or not entity_key(statement_id)):
+                    raise TermError("")
+                unit = approximation = None
+                if unit_cell:
+                    unit = units[unit_cell] if not qualifies else None
+                    if unit is None:
+                        raise TermError("")
+                if approx_cell:
+                    approximation = approximations[approx_cell] if not qualifies else None
+                    if approximation is None:
+                        raise TermError("")
+                if qualifies and not (source_cell or section or evidence):
+                    document = None
+                else:
+                    if not (source_cell and section and evidence):
+                        raise TermError("")
+                    section = sections.get(section) or self._learn_section(section)
+                    document = documents.get(source_cell)
+                    if document is None:
+                        document = documents[source_cell] = self.sources.open(source_cell, path)
+                        if document is None:
+                            raise TermError("")
+                    if not document.contains(evidence):
+                        raise TermError("")
+                    evidence = sentences.setdefault(evidence, evidence)  # one string per sentence
+            except (TermError, KeyError):
+                self._read_slow(name, number, cells, path, facts, problems)
+                continue
+            append(
+                Fact(
+                    name,
+                    number,
+                    subject,
+                    predicate,
+                    obj,
+                    is_literal,
+                    datatype,
+                    language,
+                    statement_id,
+                    qualifies,
+                    unit,
+                    approximation,
+                    document,
+                    section,
+                    evidence,
+                )
+            )
+
+    def _learn_iri(self, cell: str) -> str:
+        iri = self.resource(cell)  # raises TermError
+        self._iris[cell] = iri
+        return iri
+
+    def _learn_section(self, section: str) -> str:
+        if not SECTION.fullmatch(section):
+            raise TermError("")
+        self._sections[section] = section
+        return section
+
+    def _learn_predicate(self, cell: str) -> str | None:
+        """The predicate IRI when the cell names a property of the vocabulary, else None (the slow path words it)."""
+        if cell == "a":
+            predicate = RDF_TYPE
+        elif not cell or ":" in cell or cell.startswith("<"):
+            try:
+                predicate = self.resource(cell)
+            except TermError:
+                return None
+            if predicate not in self.properties:
+                return None
+        else:
+            return None
+        self._predicates[cell] = predicate
+        return predicate
+
+    def _learn_object_rule(self, predicate: str, datatype_cell: str, lang_cell: str) -> tuple | None:
+        """How objects of this predicate, datatype and lang are read, when that raises no problem; else None."""
+        if predicate == RDF_TYPE:
+            rule: tuple = (_CLASS,)
+        else:
+            kind = self.properties.get(predicate, PropertyKind.ANY)
+            wants_iri = datatype_cell == IRI_DATATYPE or (
+                kind is PropertyKind.OBJECT and not datatype_cell and not lang_cell
+            )
+            if (kind is PropertyKind.OBJECT and not wants_iri) or (
+                kind is PropertyKind.DATATYPE and datatype_cell == IRI_DATATYPE
+            ):
+                return None
+            if wants_iri:
+                if lang_cell:
+                    return None
+                rule = (_LINK,)
+            else:
+                try:
+                    literal = self._literal_rule(datatype_cell, lang_cell, predicate)
+                except TermError:
+                    return None
+                if literal is None:
+                    return None
+                rule = ("literal", *literal)
+        self._object_rules[(predicate, datatype_cell, lang_cell)] = rule
+        return rule
+
+    def _literal_rule(
+        self, datatype_cell: str, lang_cell: str, predicate: str
+    ) -> tuple[str | None, str] | None:
+        language = check_language(lang_cell) if lang_cell else ""
+        datatype = (
+            datatype_iri(datatype_cell, self.vocabulary) if datatype_cell else self.ranges.get(predicate)
+        )
+        if language and datatype not in (None, XSD_STRING, _LANG_STRING):
+            return None
+        range_ = self.ranges.get(predicate)
+        if datatype_cell and range_ is not None and datatype != range_:
+            return None
+        return datatype, language
+
+    # ------------------------------------------------------------------ the full rules
+
+    def resource(self, cell: str) -> str:
         cached = self._resources.get(cell)
         if cached is None:
             try:
-                cached = parse_resource(cell, self.vocabulary, self.namespace)
+                cached = resource_iri(cell, self.vocabulary, self.namespace)
             except TermError as exc:
                 cached = exc
             self._resources[cell] = cached
@@ -116,14 +406,21 @@ class _RowReader:
             raise cached
         return cached
 
-    def read(self, row, path: Path) -> tuple[Fact | None, list[Problem]]:
+    def _read_slow(self, name, number, cells, path, facts, problems) -> None:
+        fact, row_problems = self.read(Row(name, number, dict(zip(COLUMNS, cells, strict=True))), path)
+        problems.extend(row_problems)
+        if fact is not None:
+            facts.append(fact)
+
+    def read(self, row: Row, path: Path) -> tuple[Fact | None, list[Problem]]:
+        """Check one row by every rule; return its fact (None when it has errors) and its problems."""
         problems: list[Problem] = []
 
         def problem(column: str, message: str, hint: str = "") -> None:
             problems.append(Problem(row.file, row.number, column, message, hint))
 
         subject_cell, qualifies = row["subject"], ""
-        subject: URIRef | None = None
+        subject: str | None = None
         if subject_cell.startswith(QUALIFIER_MARK):
             qualifies = subject_cell[1:]
             if not ENTITY_KEY.fullmatch(qualifies):
@@ -154,33 +451,37 @@ class _RowReader:
                     "id", f"{statement_id!r} is not a valid id", "use ASCII letters, digits, '-', '_' and '.'"
                 )
 
-        unit = self._notation(row, "unit", self.vocabulary.units, qualifies, problem)
-        approximation = self._notation(row, "approx", self.vocabulary.approximations, qualifies, problem)
+        unit = self._notation(row, "unit", self.units, qualifies, problem)
+        approximation = self._notation(row, "approx", self.approximations, qualifies, problem)
         source, section, evidence = self._evidence(row, path, qualifies, problem)
 
         if problems or predicate is None or obj is None:
             return None, problems
+        value, is_literal, datatype, language = obj
         return (
             Fact(
-                file=row.file,
-                row=row.number,
-                subject=subject,
-                predicate=predicate,
-                object=obj,
-                statement_id=statement_id,
-                qualifies=qualifies,
-                unit=unit,
-                approximation=approximation,
-                source=source,
-                section=section,
-                evidence=evidence,
+                row.file,
+                row.number,
+                subject,
+                predicate,
+                value,
+                is_literal,
+                datatype,
+                language,
+                statement_id,
+                qualifies,
+                unit,
+                approximation,
+                source,
+                section,
+                self._sentences.setdefault(evidence, evidence),
             ),
             problems,
         )
 
-    def _predicate(self, cell: str, problem) -> URIRef | None:
+    def _predicate(self, cell: str, problem) -> str | None:
         if cell == "a":
-            return RDF.type
+            return RDF_TYPE
         if cell and ":" not in cell and not cell.startswith("<"):
             problem(
                 "predicate",
@@ -193,7 +494,7 @@ class _RowReader:
         except TermError as exc:
             problem("predicate", str(exc), exc.hint)
             return None
-        if predicate not in self.vocabulary.properties:
+        if predicate not in self.properties:
             close = difflib.get_close_matches(cell, self._property_names, n=3, cutoff=0.5)
             hint = (
                 ("did you mean " + " or ".join(close))
@@ -204,12 +505,14 @@ class _RowReader:
             return None
         return predicate
 
-    def _object(self, row, predicate: URIRef, problem) -> URIRef | Literal | None:
+    def _object(self, row, predicate: str, problem) -> tuple[str, bool, str, str] | None:
+        """The object as (value, is literal, datatype, language), or None after reporting why not."""
         cell, datatype_cell, lang_cell = row["object"], row["datatype"], row["lang"]
-        kind = self.vocabulary.properties.get(predicate, PropertyKind.ANY)
-        if predicate == RDF.type:
-            return self._class(cell, problem)
-        wants_iri = datatype_cell == "iri" or (
+        kind = self.properties.get(predicate, PropertyKind.ANY)
+        if predicate == RDF_TYPE:
+            cls = self._class(cell, problem)
+            return None if cls is None else (cls, False, "", "")
+        wants_iri = datatype_cell == IRI_DATATYPE or (
             kind is PropertyKind.OBJECT and not datatype_cell and not lang_cell
         )
         if kind is PropertyKind.OBJECT and not wants_iri:
@@ -219,7 +522,7 @@ class _RowReader:
                 "leave datatype and lang empty and write an entity key in object",
             )
             return None
-        if kind is PropertyKind.DATATYPE and datatype_cell == "iri":
+        if kind is PropertyKind.DATATYPE and datatype_cell == IRI_DATATYPE:
             problem(
                 "datatype",
                 f"{self.vocabulary.shorten(predicate)} takes a literal value, not a link",
@@ -230,19 +533,20 @@ class _RowReader:
             if lang_cell:
                 problem("lang", "a link to an entity has no language", "leave lang empty")
             try:
-                return self.resource(cell)
+                return self.resource(cell), False, "", ""
             except TermError as exc:
                 problem("object", str(exc), exc.hint)
                 return None
-        return self._literal(cell, datatype_cell, lang_cell, predicate, problem)
+        literal = self._literal(cell, datatype_cell, lang_cell, predicate, problem)
+        return None if literal is None else (literal[0], True, literal[1], literal[2])
 
-    def _class(self, cell: str, problem) -> URIRef | None:
+    def _class(self, cell: str, problem) -> str | None:
         try:
             cls = self.resource(cell)
         except TermError as exc:
             problem("object", str(exc), exc.hint)
             return None
-        if cls not in self.vocabulary.classes:
+        if cls not in self.classes:
             close = difflib.get_close_matches(cell, self._class_names, n=3, cutoff=0.5)
             hint = (
                 ("did you mean " + " or ".join(close))
@@ -254,8 +558,8 @@ class _RowReader:
         return cls
 
     def _literal(
-        self, cell: str, datatype_cell: str, lang_cell: str, predicate: URIRef, problem
-    ) -> Literal | None:
+        self, cell: str, datatype_cell: str, lang_cell: str, predicate: str, problem
+    ) -> tuple[str, str, str] | None:
         language = ""
         if lang_cell:
             try:
@@ -265,14 +569,12 @@ class _RowReader:
                 return None
         try:
             datatype = (
-                resolve_datatype(datatype_cell, self.vocabulary)
-                if datatype_cell
-                else self.vocabulary.ranges.get(predicate)
+                datatype_iri(datatype_cell, self.vocabulary) if datatype_cell else self.ranges.get(predicate)
             )
         except TermError as exc:
             problem("datatype", str(exc), exc.hint)
             return None
-        if language and datatype not in (None, XSD.string, RDF.langString):
+        if language and datatype not in (None, XSD_STRING, _LANG_STRING):
             if datatype_cell:
                 problem(
                     "lang",
@@ -286,7 +588,7 @@ class _RowReader:
                     "leave lang empty",
                 )
             return None
-        range_ = self.vocabulary.ranges.get(predicate)
+        range_ = self.ranges.get(predicate)
         if datatype_cell and range_ is not None and datatype != range_:
             problem(
                 "datatype",
@@ -295,12 +597,12 @@ class _RowReader:
             )
             return None
         try:
-            return make_literal(cell, datatype, language)
+            return literal_form(cell, datatype, language)
         except TermError as exc:
             problem("object", str(exc), exc.hint)
             return None
 
-    def _notation(self, row, column: str, codes: dict[str, URIRef], qualifies: str, problem) -> URIRef | None:
+    def _notation(self, row, column: str, codes: dict[str, str], qualifies: str, problem) -> str | None:
         cell = row[column]
         if not cell:
             return None
@@ -361,8 +663,14 @@ _EVIDENCE_HINT = {
 }
 
 
-def _cross_row_checks(facts: list[Fact], problems: list[Problem], namespace: EntityNamespace) -> list[Fact]:
-    """Statement ids, qualifier references, duplicates, and entities without a type or label."""
+def _cross_row_checks(
+    facts: list[Fact], problems: list[Problem], namespace: EntityNamespace
+) -> tuple[list[Fact], dict[str, list[Fact]]]:
+    """Statement ids, qualifier references, duplicates, and entities without a type or label.
+
+    Returns the facts kept (duplicates and qualifiers of unknown ids dropped), in row order, and
+    the statements' facts grouped by subject in FACT_ORDER (which puts duplicates side by side).
+    """
     ids: dict[str, Fact] = {}
     for fact in facts:
         if fact.statement_id:
@@ -377,8 +685,8 @@ def _cross_row_checks(facts: list[Fact], problems: list[Problem], namespace: Ent
                         "give each statement its own id",
                     )
                 )
-    kept: list[Fact] = []
-    seen: dict[tuple, Fact] = {}
+    groups: dict[str, list[Fact]] = {}
+    dropped: set[int] = set()  # id() of the facts left out
     for fact in facts:
         if fact.qualifies and fact.qualifies not in ids:
             problems.append(
@@ -390,54 +698,81 @@ def _cross_row_checks(facts: list[Fact], problems: list[Problem], namespace: Ent
                     "write the id in the id column of the statement this row qualifies",
                 )
             )
+            dropped.add(id(fact))
             continue
-        key = (fact.qualifies or fact.subject, fact.predicate, fact.object)
-        first = seen.setdefault(key, fact)
-        if first is not fact:
-            problems.append(
-                Problem(
-                    fact.file,
-                    fact.row,
-                    "object",
-                    f"duplicate fact: row {first.row} of {first.file} already states it",
-                    "delete one of the two rows",
-                    Severity.WARNING,
-                )
-            )
-            continue
-        kept.append(fact)
-    _check_entities(kept, problems, namespace)
-    return kept
+        key = fact.subject_iri if fact.subject_iri is not None else QUALIFIER_MARK + fact.qualifies
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [fact]
+        else:
+            group.append(fact)
+    for group in groups.values():
+        if len(group) > 1:
+            group.sort(key=FACT_ORDER)  # stable: of equal facts, the first row comes first
+            previous = group[0]
+            for fact in group[1:]:
+                if FACT_ORDER(fact) == FACT_ORDER(previous):
+                    problems.append(
+                        Problem(
+                            fact.file,
+                            fact.row,
+                            "object",
+                            f"duplicate fact: row {previous.row} of {previous.file} already states it",
+                            "delete one of the two rows",
+                            Severity.WARNING,
+                        )
+                    )
+                    dropped.add(id(fact))
+                else:
+                    previous = fact
+    if dropped:
+        facts = [f for f in facts if id(f) not in dropped]
+        groups = {key: [f for f in group if id(f) not in dropped] for key, group in groups.items()}
+    by_subject = {key: group for key, group in groups.items() if not key.startswith(QUALIFIER_MARK)}
+    _check_entities(facts, by_subject, problems, namespace)
+    return facts, by_subject
 
 
-def _check_entities(facts: list[Fact], problems: list[Problem], namespace: EntityNamespace) -> None:
-    typed: set[URIRef] = set()
-    labelled: set[URIRef] = set()
-    first_mention: dict[URIRef, tuple[Fact, str]] = {}
+def _check_entities(
+    facts: list[Fact], by_subject: dict[str, list[Fact]], problems: list[Problem], namespace: EntityNamespace
+) -> None:
+    prefix = namespace.prefix
+    typed: set[str] = set()
+    labelled: set[str] = set()
+    mentioned: set[str] = set()
+    for subject, group in by_subject.items():
+        if subject.startswith(prefix):
+            mentioned.add(subject)
+            for fact in group:
+                if fact.predicate_iri == RDF_TYPE:
+                    typed.add(subject)
+                elif fact.predicate_iri == RDFS_LABEL:
+                    labelled.add(subject)
     for fact in facts:
-        if fact.subject is not None:
-            if fact.predicate == RDF.type:
-                typed.add(fact.subject)
-            elif fact.predicate == RDFS.label:
-                labelled.add(fact.subject)
-            if namespace.is_entity(fact.subject):
-                first_mention.setdefault(fact.subject, (fact, "subject"))
-        if isinstance(fact.object, URIRef) and namespace.is_entity(fact.object):
-            first_mention.setdefault(fact.object, (fact, "object"))
+        if not fact.object_is_literal and fact.object_value.startswith(prefix):
+            mentioned.add(fact.object_value)
+    incomplete = mentioned - (typed & labelled)
+    if not incomplete:
+        return
+    first_mention: dict[str, tuple[Fact, str]] = {}
+    for fact in facts:
+        if fact.subject_iri in incomplete:
+            first_mention.setdefault(fact.subject_iri, (fact, "subject"))
+        if not fact.object_is_literal and fact.object_value in incomplete:
+            first_mention.setdefault(fact.object_value, (fact, "object"))
     for entity, (fact, column) in first_mention.items():
-        key = entity[len(namespace.entity("")) :]
+        key = entity[len(prefix) :]
         missing = [what for what, found in (("type", typed), ("label", labelled)) if entity not in found]
-        if missing:
-            rows = {
-                "type": f"subject {key}, predicate a, object a class",
-                "label": f"subject {key}, predicate rdfs:label, object its name",
-            }
-            problems.append(
-                Problem(
-                    fact.file,
-                    fact.row,
-                    column,
-                    f"the entity {key!r} has no {' and no '.join(missing)}",
-                    "add a row with " + "; and one with ".join(rows[m] for m in missing),
-                )
+        rows = {
+            "type": f"subject {key}, predicate a, object a class",
+            "label": f"subject {key}, predicate rdfs:label, object its name",
+        }
+        problems.append(
+            Problem(
+                fact.file,
+                fact.row,
+                column,
+                f"the entity {key!r} has no {' and no '.join(missing)}",
+                "add a row with " + "; and one with ".join(rows[m] for m in missing),
             )
+        )

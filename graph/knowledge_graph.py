@@ -1,22 +1,27 @@
-"""The built knowledge graph: its triples as rdflib terms, and views of it for rdflib, Oxigraph and counting."""
+"""The built knowledge graph: its triples as rdflib terms, and views of it for rdflib, Oxigraph and counting.
+
+The triples live in a compact :class:`~graph.triple_table.TripleTable`; ``triples`` (rdflib
+terms) is made from it the first time it is asked for, so a large build that only writes
+Turtle and N-Triples never pays for millions of rdflib objects.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from functools import cached_property
 
 import pyoxigraph as ox
 import rdflib
-from rdflib import RDF, Literal, URIRef
+from rdflib import Literal, URIRef
 
-from .facts import Fact, FactSet
+from .facts import RDF_TYPE, Fact, FactSet
+from .terms import rdflib_literal
+from .triple_table import Item, TripleTable
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 
-@dataclass
 class KnowledgeGraph:
     """Facts, their provenance and the vocabulary, as one set of triples without blank nodes.
 
@@ -24,25 +29,75 @@ class KnowledgeGraph:
     ``statement_facts`` maps each statement node to the rows it was built from.
     """
 
-    triples: list[Triple]
-    prefixes: dict[str, str]
-    base: str
-    facts: FactSet
-    statement_facts: dict[URIRef, list[Fact]] = field(default_factory=dict)
+    def __init__(
+        self,
+        triples: list[Triple] | None = None,
+        prefixes: dict[str, str] | None = None,
+        base: str = "",
+        facts: FactSet | None = None,
+        statement_facts: dict[URIRef, list[Fact]] | None = None,
+        *,
+        table: TripleTable | None = None,
+    ):
+        if table is None:
+            table = _table_of(triples or [], base)
+        self.table = table
+        self.prefixes = prefixes or {}
+        self.base = base
+        self.facts = facts
+        if statement_facts is not None:
+            self.__dict__["statement_facts"] = statement_facts
 
     def __len__(self) -> int:
-        return len(self.triples)
+        return len(self.table)
 
     def __iter__(self) -> Iterator[Triple]:
         return iter(self.triples)
+
+    @cached_property
+    def triples(self) -> list[Triple]:
+        """Every triple as rdflib terms, sorted (made on first use, then kept)."""
+        iris: dict[str, URIRef] = {}
+
+        def iri(value: str) -> URIRef:
+            term = iris.get(value)
+            if term is None:
+                term = iris[value] = URIRef(value)
+            return term
+
+        result = []
+        for subject, (predicate, is_literal, value, datatype, language) in self.table.triples():
+            obj = rdflib_literal(value, datatype, language) if is_literal else iri(value)
+            result.append((iri(subject), iri(predicate), obj))
+        return result
+
+    @cached_property
+    def statement_facts(self) -> dict[URIRef, list[Fact]]:
+        """The rows each statement node was built from: the statement's own row, then its qualifiers."""
+        prefix = self.table.statement_prefix
+        result: dict[URIRef, list[Fact]] = {}
+        by_id: dict[str, list[Fact]] = {}
+        for fact in self.table.statements:
+            rows = result[URIRef(prefix + fact.statement_key)] = [fact]
+            if fact.statement_id:
+                by_id[fact.statement_id] = rows
+        for fact in self.facts.facts if self.facts else ():
+            if fact.qualifies and fact.qualifies in by_id:
+                by_id[fact.qualifies].append(fact)
+        return result
+
+    def ntriples_chunks(self) -> Iterator[str]:
+        """The graph as N-Triples text, in pieces (see :mod:`graph.exports.rdf`)."""
+        from .exports.rdf import ntriples_chunks
+
+        return ntriples_chunks(self)
 
     def to_rdflib(self) -> rdflib.Graph:
         """A new rdflib Graph holding every triple, with the vocabulary's prefixes bound."""
         graph = rdflib.Graph(bind_namespaces="core")
         for prefix, namespace in self.prefixes.items():
             graph.bind(prefix, namespace, override=True)
-        for triple in self.triples:
-            graph.add(triple)
+        graph.addN((s, p, o, graph) for s, p, o in self.triples)
         return graph
 
     def to_oxigraph(self) -> list[ox.Triple]:
@@ -51,24 +106,58 @@ class KnowledgeGraph:
 
     @cached_property
     def oxigraph_triples(self) -> tuple[ox.Triple, ...]:
-        """The triples as pyoxigraph terms, converted once and shared by every serialiser."""
-        return tuple(to_oxigraph_triples(self.triples))
+        """The triples as pyoxigraph terms, parsed once by Oxigraph from our N-Triples text."""
+        text = "".join(self.ntriples_chunks()).encode()
+        return tuple(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
 
     def to_store(self) -> ox.Store:
-        """A new in-memory pyoxigraph Store holding every triple in its default graph."""
+        """A new in-memory pyoxigraph Store holding every triple in its default graph.
+
+        The N-Triples text is handed to Oxigraph's bulk loader a few megabytes at a time, so no
+        Python object is made per triple.
+        """
         store = ox.Store()
-        store.bulk_extend(
-            ox.Quad(t.subject, t.predicate, t.object) for t in to_oxigraph_triples(self.triples)
-        )
+        for chunk in _batches(self.ntriples_chunks(), 1 << 23):
+            store.bulk_load(chunk, format=ox.RdfFormat.N_TRIPLES)
         return store
 
     def count_by_class(self) -> Counter[URIRef]:
         """How many entities each class has (rdf:type facts, vocabulary excluded)."""
-        return Counter(f.object for f in self.facts.facts if f.predicate == RDF.type and not f.is_qualifier)
+        counts = Counter(
+            f.object_value for f in self.facts.facts if f.predicate_iri == RDF_TYPE and not f.qualifies
+        )
+        return Counter({URIRef(cls): count for cls, count in counts.items()})
 
     def count_by_predicate(self) -> Counter[URIRef]:
         """How many facts use each property (qualifiers included)."""
-        return Counter(f.predicate for f in self.facts.facts)
+        counts = Counter(f.predicate_iri for f in self.facts.facts)
+        return Counter({URIRef(p): count for p, count in counts.items()})
+
+
+def _batches(chunks: Iterator[str], size: int) -> Iterator[bytes]:
+    """Join text pieces into UTF-8 batches of about ``size`` bytes, each ending at a line end."""
+    pending: list[str] = []
+    length = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        length += len(chunk)
+        if length >= size:
+            yield "".join(pending).encode()
+            pending, length = [], 0
+    if pending:
+        yield "".join(pending).encode()
+
+
+def _table_of(triples: list[Triple], base: str) -> TripleTable:
+    """A table holding arbitrary rdflib triples (for graphs not made by the builder)."""
+    others: dict[str, set[Item]] = {}
+    for s, p, o in triples:
+        if isinstance(o, Literal):
+            item = (str(p), True, str(o), str(o.datatype or ""), o.language or "")
+        else:
+            item = (str(p), False, str(o), "", "")
+        others.setdefault(str(s), set()).add(item)
+    return TripleTable(base, {}, {s: sorted(items) for s, items in others.items()}, [])
 
 
 def to_oxigraph_triples(triples: list[Triple]) -> Iterator[ox.Triple]:

@@ -3,15 +3,20 @@
 Python's csv module is lenient: an unterminated quote swallows the rest of the file and
 extra cells are kept silently. This module reads strictly and reports each such case with
 its row and column, counting rows as a spreadsheet does (the header is row 1).
+
+Files are streamed: a first pass over the bytes checks the encoding and looks for control
+characters, a second one parses records, so a million-row file never sits in memory twice.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
+import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem
@@ -32,7 +37,9 @@ COLUMNS = (
 REQUIRED_COLUMNS = ("subject", "predicate", "object", "source", "section", "evidence")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # UTF-8 never uses these bytes otherwise
 _BOM = "\ufeff"
+_CHUNK = 1 << 20
 
 
 @dataclass(slots=True)
@@ -56,27 +63,117 @@ class CsvFile:
     problems: list[Problem]
 
 
-def read_rows(path: Path | str, display_name: str | None = None) -> CsvFile:
-    """Read ``path`` strictly; never raises for bad content, returns the problems instead."""
+@dataclass
+class CsvRecords:
+    """A CSV file read as a stream: ``records()`` yields each row's cells in :data:`COLUMNS` order.
+
+    ``problems`` fills up while the records are read; it is complete once ``records()`` is exhausted.
+    ``columns`` is ``None`` when the file cannot be read or its header is unusable (then there are no records).
+    """
+
+    path: Path
+    name: str
+    problems: list[Problem] = field(default_factory=list)
+    columns: list[str] | None = None
+    _has_control: bool = False
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """Yield ``(row number, cells)`` for every non-blank, well-formed record, cells stripped and in COLUMNS order."""
+        if self.columns is None:
+            return
+        columns = self.columns
+        missing = len(columns)  # index of the '' appended to every record for the optional columns left out
+        order = [columns.index(c) if c in columns else missing for c in COLUMNS]
+        in_order = order == list(range(len(COLUMNS)))
+        found: list[Problem] = []  # quoting problems; those of the header were reported by open_records
+        with open(self.path, encoding="utf-8-sig", newline="") as stream:
+            records = _records(stream, self.path, self.name, found)
+            next(records, None)
+            found.clear()
+            try:
+                yield from self._checked(records, columns, order, in_order)
+            finally:
+                self.problems.extend(found)
+
+    def _checked(self, records, columns: list[str], order: list[int], in_order: bool):
+        width = len(columns)
+        strip = str.strip
+        problems = self.problems
+        name = self.name
+        has_control = self._has_control
+        for number, cells in records:
+            if len(cells) != width:
+                if not any(cell.strip() for cell in cells):
+                    continue  # blank lines are allowed between groups of facts
+                problems.append(_width_problem(name, number, cells, columns))
+                continue
+            cells = list(map(strip, cells))
+            if not any(cells):
+                continue
+            if has_control:
+                _check_control(name, number, columns, cells, problems)
+            if in_order:
+                yield number, cells
+            else:
+                cells.append("")
+                yield number, [cells[i] for i in order]
+
+
+def open_records(path: Path | str, display_name: str | None = None) -> CsvRecords:
+    """Check the file's encoding and header; the records are then read lazily by ``records()``."""
     path = Path(path)
-    name = display_name or str(path)
+    result = CsvRecords(path, display_name or str(path))
+    problem, result._has_control = _check_bytes(path, result.name)
+    if problem is not None:
+        result.problems.append(problem)
+        return result
+    with open(path, encoding="utf-8-sig", newline="") as stream:
+        header = next(_records(stream, path, result.name, result.problems), None)
+    if header is None:
+        result.problems.append(
+            Problem(
+                result.name, 1, "", "the file is empty", "start with the header row: " + ",".join(COLUMNS)
+            )
+        )
+        return result
+    result.columns = _check_header(header[1], result.name, result.problems)
+    return result
+
+
+def read_rows(path: Path | str, display_name: str | None = None) -> CsvFile:
+    """Read ``path`` strictly into a list of rows; never raises for bad content, returns the problems instead."""
+    csv_records = open_records(path, display_name)
+    rows = [
+        Row(csv_records.name, number, dict(zip(COLUMNS, cells, strict=True)))
+        for number, cells in csv_records.records()
+    ]
+    return CsvFile(Path(path), rows, csv_records.problems)
+
+
+def _check_bytes(path: Path, name: str) -> tuple[Problem | None, bool]:
+    """One pass over the raw bytes: is the file readable UTF-8, and does it hold control characters?"""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    has_control = False
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as stream:
+            while chunk := stream.read(_CHUNK):
+                decoder.decode(chunk)
+                has_control = has_control or _CONTROL_BYTES.search(chunk) is not None
+            decoder.decode(b"", final=True)
     except OSError as exc:
-        return CsvFile(path, [], [Problem(name, 0, "", f"cannot read the file: {exc.strerror}")])
-    text, problem = _decode(raw, name)
-    if problem:
-        return CsvFile(path, [], [problem])
-    return _parse(text, path, name)
+        return Problem(name, 0, "", f"cannot read the file: {exc.strerror}"), False
+    except UnicodeDecodeError:
+        return _decode_problem(path.read_bytes(), name), False
+    return None, has_control
 
 
-def _decode(raw: bytes, name: str) -> tuple[str, Problem | None]:
+def _decode_problem(raw: bytes, name: str) -> Problem:
     try:
-        text = raw.decode("utf-8")
+        raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return "", Problem(
+        return Problem(
             name,
             line,
             "",
@@ -84,53 +181,28 @@ def _decode(raw: bytes, name: str) -> tuple[str, Problem | None]:
             f"character {column} cannot be decoded",
             "save the file as 'CSV UTF-8' (in Excel: Save As > CSV UTF-8 (Comma delimited))",
         )
-    return text.removeprefix(_BOM), None
+    raise AssertionError("the file decoded on the second attempt")  # pragma: no cover
 
 
-def _parse(text: str, path: Path, name: str) -> CsvFile:
-    problems: list[Problem] = []
-    rows: list[Row] = []
-    lines = text.splitlines()
-    records = _records(text, name, lines, problems)
-    header = next(records, None)
-    if header is None:
-        problems.append(
-            Problem(name, 1, "", "the file is empty", "start with the header row: " + ",".join(COLUMNS))
-        )
-        return CsvFile(path, rows, problems)
-    columns = _check_header(header[1], name, problems)
-    if columns is None:
-        return CsvFile(path, rows, problems)
-    for number, cells in records:
-        if not any(cell.strip() for cell in cells):
-            continue  # blank lines are allowed between groups of facts
-        if len(cells) != len(columns):
-            problems.append(_width_problem(name, number, cells, columns))
-            continue
-        row_cells: dict[str, str] = {}
-        for column, cell in zip(columns, cells, strict=True):
-            match = _CONTROL.search(cell)
-            if match:
-                problems.append(
-                    Problem(
-                        name,
-                        number,
-                        column,
-                        f"contains the control character U+{ord(match.group()):04X}"
-                        + (" (NUL)" if match.group() == "\x00" else ""),
-                        "delete the invisible character; only tab and line breaks are allowed in a cell",
-                    )
+def _check_control(name: str, number: int, columns: list[str], cells: list[str], problems: list[Problem]):
+    for column, cell in zip(columns, cells, strict=True):
+        match = _CONTROL.search(cell)
+        if match:
+            problems.append(
+                Problem(
+                    name,
+                    number,
+                    column,
+                    f"contains the control character U+{ord(match.group()):04X}"
+                    + (" (NUL)" if match.group() == "\x00" else ""),
+                    "delete the invisible character; only tab and line breaks are allowed in a cell",
                 )
-            row_cells[column] = cell.strip()
-        rows.append(Row(name, number, row_cells))
-    return CsvFile(path, rows, problems)
+            )
 
 
-def _records(
-    text: str, name: str, lines: list[str], problems: list[Problem]
-) -> Iterator[tuple[int, list[str]]]:
+def _records(stream, path: Path, name: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
     """Yield (row number, cells); a malformed record becomes a Problem and reading goes on where it can."""
-    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    reader = csv.reader(stream, strict=True)
     number = 0
     while True:
         start_line = reader.line_num + 1
@@ -140,7 +212,7 @@ def _records(
             return
         except csv.Error as exc:
             number += 1
-            problems.append(_quote_problem(name, number, start_line, reader.line_num, lines, str(exc)))
+            problems.append(_quote_problem(path, name, number, start_line, reader.line_num, str(exc)))
             if "unexpected end of data" in str(exc):
                 return
             continue
@@ -148,11 +220,18 @@ def _records(
         yield number, cells
 
 
+def _lines(path: Path) -> list[str]:
+    """The file's lines, split as the csv reader splits them (only for error messages)."""
+    with open(path, encoding="utf-8-sig", newline="") as stream:
+        return [line.rstrip("\r\n") for line in stream]
+
+
 def _quote_problem(
-    name: str, number: int, start_line: int, end_line: int, lines: list[str], reason: str
+    path: Path, name: str, number: int, start_line: int, end_line: int, reason: str
 ) -> Problem:
+    lines = _lines(path)
     index = _column_of_open_quote(lines[start_line - 1] if start_line <= len(lines) else "")
-    header = next(csv.reader(lines[:1])) if lines else []
+    header = next(csv.reader(itertools.islice(lines, 1)), []) if lines else []
     column = "" if index is None else _column_name(header, index)
     if "unexpected end of data" in reason:
         return Problem(

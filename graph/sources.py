@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 _WHITESPACE = re.compile(r"\s+")
+_SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]|[^。！？!?]+")
 
 
 def squeeze(text: str) -> str:
@@ -28,6 +29,7 @@ class SourceDocument:
     text: str
     sha256: str
     _squeezed: str = field(default="", repr=False)
+    _pieces: set[str] = field(default_factory=set, repr=False)
     _found: dict[str, bool] = field(default_factory=dict, repr=False)
 
     @property
@@ -35,12 +37,20 @@ class SourceDocument:
         return re.sub(r"[^A-Za-z0-9._-]", "-", self.path.stem)
 
     def contains(self, evidence: str) -> bool:
-        """Whether ``evidence`` occurs in the document, whitespace ignored."""
+        """Whether ``evidence`` occurs in the document, whitespace ignored.
+
+        Whole lines and sentences of the document are looked up in a set first: searching the
+        whole text for each of a hundred thousand sentences would take time quadratic in its size.
+        """
         found = self._found.get(evidence)
         if found is None:
             if not self._squeezed:
                 self._squeezed = squeeze(self.text)
-            found = self._found[evidence] = squeeze(evidence) in self._squeezed
+                for line in self.text.splitlines():
+                    self._pieces.add(squeeze(line))
+                    self._pieces.update(squeeze(piece) for piece in _SENTENCE.findall(line))
+            wanted = squeeze(evidence)
+            found = self._found[evidence] = wanted in self._pieces or wanted in self._squeezed
         return found
 
 

@@ -1,8 +1,15 @@
-"""Turning one CSV cell into an RDF term (rdflib's term API), or saying precisely why it cannot be one."""
+"""Turning one CSV cell into an RDF term, or saying precisely why it cannot be one.
+
+Terms are kept in a compact form while the graph is built, because rdflib terms are slow to
+make and to hash: an IRI is a plain ``str``; a literal is its canonical lexical form plus its
+datatype IRI ('' for none) and language ('' for none). The canonical form is exactly the one
+rdflib gives (``str(Literal(value, datatype=...))``), so converting back gives equal rdflib terms.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -41,11 +48,21 @@ class TermError(ValueError):
         self.hint = hint
 
 
+LiteralForm = tuple[str, str, str]  # (canonical lexical form, datatype IRI or '', language or '')
+XSD_NS = str(XSD)
+XSD_STRING = XSD_NS + "string"
+
+
 @dataclass(frozen=True)
 class EntityNamespace:
     """Where bare entity keys live: ``key`` -> ``{base}entity/{key}``."""
 
     base: str
+
+    @property
+    def prefix(self) -> str:
+        """The IRI every entity IRI starts with."""
+        return f"{self.base}entity/"
 
     def entity(self, key: str) -> URIRef:
         return URIRef(f"{self.base}entity/{key}")
@@ -61,6 +78,11 @@ def parse_resource(cell: str, vocabulary: Vocabulary, namespace: EntityNamespace
     >>> parse_resource("nimte", load_vocabulary(), EntityNamespace("https://example.org/kg/"))
     rdflib.term.URIRef('https://example.org/kg/entity/nimte')
     """
+    return URIRef(resource_iri(cell, vocabulary, namespace))
+
+
+def resource_iri(cell: str, vocabulary: Vocabulary, namespace: EntityNamespace) -> str:
+    """Like :func:`parse_resource`, as a plain string."""
     if not cell:
         raise TermError("is empty", "write an entity key, a prefixed name or an <IRI>")
     if cell.startswith("<"):
@@ -68,7 +90,7 @@ def parse_resource(cell: str, vocabulary: Vocabulary, namespace: EntityNamespace
             raise TermError(
                 f"{cell!r} opens an IRI with '<' but does not close it with '>'", "write <https://...>"
             )
-        return URIRef(check_iri(cell[1:-1]))
+        return check_iri(cell[1:-1])
     if ":" in cell:
         prefix, _, local = cell.partition(":")
         if prefix not in vocabulary.prefixes:
@@ -81,13 +103,13 @@ def parse_resource(cell: str, vocabulary: Vocabulary, namespace: EntityNamespace
                 f"{cell!r} is not a valid prefixed name",
                 "after the prefix use only ASCII letters, digits, '_', '-' and '.' (not at the end)",
             )
-        return URIRef(check_iri(vocabulary.prefixes[prefix] + local))
+        return check_iri(vocabulary.prefixes[prefix] + local)
     if not ENTITY_KEY.fullmatch(cell):
         raise TermError(
             f"{cell!r} is not a valid entity key",
             "use ASCII letters, digits, '-', '_' and '.' (e.g. yongjiang-lab); put names in rdfs:label rows",
         )
-    return namespace.entity(cell)
+    return namespace.prefix + cell
 
 
 def check_iri(iri: str) -> str:
@@ -103,16 +125,22 @@ def check_iri(iri: str) -> str:
 
 def resolve_datatype(cell: str, vocabulary: Vocabulary) -> URIRef | None:
     """The datatype IRI named by a datatype cell ('integer', 'xsd:date', '<iri>'), ``None`` for 'iri'."""
+    iri = datatype_iri(cell, vocabulary)
+    return None if iri is None else URIRef(iri)
+
+
+def datatype_iri(cell: str, vocabulary: Vocabulary) -> str | None:
+    """Like :func:`resolve_datatype`, as a plain string."""
     if cell == IRI_DATATYPE:
         return None
     if cell in DATATYPE_NAMES:
-        return DATATYPE_NAMES[cell]
+        return str(DATATYPE_NAMES[cell])
     if ":" in cell or cell.startswith("<"):
         if cell.startswith("<"):
-            return URIRef(check_iri(cell.strip("<>")))
+            return check_iri(cell.strip("<>"))
         prefix, _, local = cell.partition(":")
         if prefix in vocabulary.prefixes:
-            return URIRef(vocabulary.prefixes[prefix] + local)
+            return vocabulary.prefixes[prefix] + local
         raise TermError(
             f"unknown prefix '{prefix}:' in datatype {cell!r}",
             "write e.g. xsd:date, or a short name: " + _names(),
@@ -141,29 +169,70 @@ def make_literal(value: str, datatype: URIRef | None, language: str = "") -> Lit
     >>> make_literal("2024-12-23", XSD.date)
     rdflib.term.Literal('2024-12-23', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#date'))
     """
+    return rdflib_literal(*literal_form(value, None if datatype is None else str(datatype), language))
+
+
+def literal_form(value: str, datatype: str | None, language: str = "") -> LiteralForm:
+    """Check ``value`` against its datatype and return it as (lexical form, datatype, language).
+
+    The lexical form is the one rdflib would give the literal, so ``rdflib_literal`` of the result
+    equals ``rdflib.Literal(value, datatype=datatype)``; it is computed without rdflib where the
+    value is already in that form, which is almost always.
+
+    >>> literal_form("007", str(XSD.integer))
+    ('7', 'http://www.w3.org/2001/XMLSchema#integer', '')
+    """
     if language:
-        return Literal(value, lang=language)
-    if datatype is None or datatype == XSD.string:
-        return Literal(value, datatype=XSD.string) if datatype is not None else Literal(value)
+        return value, "", language
+    if datatype is None or datatype == XSD_STRING:
+        return value, datatype or "", ""
     checker = _CHECKERS.get(datatype)
     if checker is not None:
         checker(value)
-        return Literal(value, datatype=datatype)
-    literal = Literal(value, datatype=datatype)
-    if getattr(literal, "ill_typed", False):
+        unchanged = _UNCHANGED.get(datatype)
+        if unchanged is None or not unchanged.fullmatch(value):
+            value = _rdflib_lexical(value, datatype)[0]
+        return value, datatype, ""
+    lexical, ill_typed = _rdflib_lexical(value, datatype)
+    if ill_typed:
         raise TermError(
             f"{value!r} is not a valid {_short(datatype)}", "write a value in the datatype's lexical form"
         )
-    return literal
+    return lexical, datatype, ""
 
 
-def _short(datatype: URIRef) -> str:
-    return "xsd:" + datatype[len(str(XSD)) :] if datatype.startswith(str(XSD)) else f"<{datatype}>"
+def rdflib_literal(lexical: str, datatype: str, language: str) -> Literal:
+    """The rdflib Literal of a compact literal."""
+    if language:
+        return Literal(lexical, lang=language)
+    if datatype:
+        return Literal(lexical, datatype=URIRef(datatype))
+    return Literal(lexical)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _rdflib_lexical(value: str, datatype: str) -> tuple[str, bool]:
+    """rdflib's own canonical form of a literal, and whether rdflib finds it ill-typed (the slow, exact path)."""
+    literal = Literal(value, datatype=URIRef(datatype))
+    return str(literal), bool(getattr(literal, "ill_typed", False))
+
+
+def _short(datatype: str) -> str:
+    return "xsd:" + datatype[len(XSD_NS) :] if datatype.startswith(XSD_NS) else f"<{datatype}>"
+
+
+_INTEGER = re.compile(r"[+-]?\d+")
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_DOUBLE = re.compile(r"[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|INF)|NaN")
+_DATE = re.compile(rf"({_YEAR})-(\d\d)-(\d\d){_TZ}")
+_DATE_TIME = re.compile(rf"({_YEAR})-(\d\d)-(\d\d)T([01]\d|2[0-4]):([0-5]\d):([0-5]\d)(?:\.\d+)?{_TZ}")
+_G_YEAR = re.compile(rf"{_YEAR}{_TZ}")
+_G_YEAR_MONTH = re.compile(rf"({_YEAR})-(\d\d){_TZ}")
 
 
 def _integer(minimum: int | None, name: str):
     def check(value: str) -> None:
-        if not re.fullmatch(r"[+-]?\d+", value):
+        if not _INTEGER.fullmatch(value):
             raise TermError(
                 f"{value!r} is not an {name}",
                 "write digits only, without separators or units (8800, not 8,800 or 8800家)",
@@ -178,14 +247,14 @@ def _integer(minimum: int | None, name: str):
 
 
 def _decimal(value: str) -> None:
-    if not re.fullmatch(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", value):
+    if not _DECIMAL.fullmatch(value):
         raise TermError(
             f"{value!r} is not a decimal", "write digits with an optional '.', without '%' or units (8.62)"
         )
 
 
 def _double(value: str) -> None:
-    if not re.fullmatch(r"[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|INF)|NaN", value):
+    if not _DOUBLE.fullmatch(value):
         raise TermError(f"{value!r} is not a double", "write a number such as 2.3 or 2.3E9")
 
 
@@ -194,15 +263,15 @@ def _boolean(value: str) -> None:
         raise TermError(f"{value!r} is not a boolean", "write true or false")
 
 
-def _date_parts(value: str, pattern: str, name: str, example: str) -> re.Match:
-    match = re.fullmatch(pattern, value)
+def _date_parts(value: str, pattern: re.Pattern, name: str, example: str) -> re.Match:
+    match = pattern.fullmatch(value)
     if not match:
         raise TermError(f"{value!r} is not a valid {name}", f"write it as {example}")
     return match
 
 
 def _date(value: str) -> None:
-    match = _date_parts(value, rf"({_YEAR})-(\d\d)-(\d\d){_TZ}", "date", "YYYY-MM-DD, e.g. 2024-12-23")
+    match = _date_parts(value, _DATE, "date", "YYYY-MM-DD, e.g. 2024-12-23")
     _real_date(value, int(match.group(1)), int(match.group(2)), int(match.group(3)), "date")
 
 
@@ -222,7 +291,7 @@ def _real_date(value: str, year: int, month: int, day: int, name: str) -> None:
 def _date_time(value: str) -> None:
     match = _date_parts(
         value,
-        rf"({_YEAR})-(\d\d)-(\d\d)T([01]\d|2[0-4]):([0-5]\d):([0-5]\d)(?:\.\d+)?{_TZ}",
+        _DATE_TIME,
         "dateTime",
         "YYYY-MM-DDThh:mm:ss, e.g. 2024-12-23T09:30:00",
     )
@@ -230,11 +299,11 @@ def _date_time(value: str) -> None:
 
 
 def _g_year(value: str) -> None:
-    _date_parts(value, rf"{_YEAR}{_TZ}", "gYear", "YYYY, e.g. 2024")
+    _date_parts(value, _G_YEAR, "gYear", "YYYY, e.g. 2024")
 
 
 def _g_year_month(value: str) -> None:
-    match = _date_parts(value, rf"({_YEAR})-(\d\d){_TZ}", "gYearMonth", "YYYY-MM, e.g. 2024-09")
+    match = _date_parts(value, _G_YEAR_MONTH, "gYearMonth", "YYYY-MM, e.g. 2024-09")
     if not 1 <= int(match.group(2)) <= 12:
         raise TermError(
             f"{value!r} is not a valid gYearMonth: there is no month {int(match.group(2))}",
@@ -247,15 +316,29 @@ def _any_uri(value: str) -> None:
 
 
 _CHECKERS = {
-    XSD.integer: _integer(None, "integer"),
-    XSD.positiveInteger: _integer(1, "positive integer"),
-    XSD.nonNegativeInteger: _integer(0, "non-negative integer"),
-    XSD.decimal: _decimal,
-    XSD.double: _double,
-    XSD.boolean: _boolean,
-    XSD.date: _date,
-    XSD.dateTime: _date_time,
-    XSD.gYear: _g_year,
-    XSD.gYearMonth: _g_year_month,
-    XSD.anyURI: _any_uri,
+    str(XSD.integer): _integer(None, "integer"),
+    str(XSD.positiveInteger): _integer(1, "positive integer"),
+    str(XSD.nonNegativeInteger): _integer(0, "non-negative integer"),
+    str(XSD.decimal): _decimal,
+    str(XSD.double): _double,
+    str(XSD.boolean): _boolean,
+    str(XSD.date): _date,
+    str(XSD.dateTime): _date_time,
+    str(XSD.gYear): _g_year,
+    str(XSD.gYearMonth): _g_year_month,
+    str(XSD.anyURI): _any_uri,
+}
+
+# Values (already checked) that rdflib keeps exactly as written; any other form takes rdflib's slow path.
+_CANONICAL_INTEGER = re.compile(r"-?[1-9][0-9]*|0")
+_UNCHANGED = {
+    str(XSD.integer): _CANONICAL_INTEGER,
+    str(XSD.positiveInteger): _CANONICAL_INTEGER,
+    str(XSD.nonNegativeInteger): _CANONICAL_INTEGER,
+    str(XSD.decimal): re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?"),
+    str(XSD.boolean): re.compile(r"true|false"),
+    str(XSD.date): re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+    str(XSD.dateTime): re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"),
+    str(XSD.gYear): re.compile(r".*", re.DOTALL),  # rdflib has no Python value for these: never rewritten
+    str(XSD.gYearMonth): re.compile(r".*", re.DOTALL),
 }

@@ -1,0 +1,162 @@
+"""The built graph's triples in compact form, grouped by subject, in the order every export writes them.
+
+A million-row graph holds several million triples; as rdflib terms (or as pyoxigraph terms
+made from Python) they take gigabytes and most of the build time. Here a fact stays one
+:class:`~graph.facts.Fact` object: it gives both its own triple (in its subject's group) and
+the triples of its statement node (``rdf:subject``, ``rdf:predicate``, ``rdf:object``, evidence,
+unit, approximation), which are generated from it on the fly. Everything else (qualifiers,
+evidence and section nodes, the vocabulary) is a small list of items per subject.
+
+An item is ``(predicate, is_literal, value, datatype, language)``: plain strings and a bool, so
+items sort and compare natively. Triples are in the order of ``(subject, predicate, links before
+literals, value, datatype, language)``, the order of the N-Triples text of the terms.
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_left
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from rdflib import RDF
+from rdflib.namespace import PROV
+
+from .facts import FACT_ORDER, Fact
+from .vocabulary import KG
+
+Item = tuple[str, bool, str, str, str]
+
+RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = str(RDF.subject), str(RDF.predicate), str(RDF.object)
+DERIVED_FROM, UNIT, APPROXIMATION = str(PROV.wasDerivedFrom), str(KG.unit), str(KG.approximation)
+#: the predicates of a statement node without qualifiers, in the order they sort
+STATEMENT_PREDICATES = (RDF_OBJECT, RDF_PREDICATE, RDF_SUBJECT, DERIVED_FROM, APPROXIMATION, UNIT)
+assert list(STATEMENT_PREDICATES) == sorted(STATEMENT_PREDICATES)
+
+
+def statement_items(fact: Fact) -> list[Item]:
+    """The items of a statement node built from ``fact`` (without qualifiers), sorted."""
+    items = [
+        (RDF_OBJECT, fact.object_is_literal, fact.object_value, fact.datatype_iri, fact.language),
+        (RDF_PREDICATE, False, fact.predicate_iri, "", ""),
+        (RDF_SUBJECT, False, fact.subject_iri, "", ""),
+        (DERIVED_FROM, False, fact.evidence_node, "", ""),
+    ]
+    if fact.approximation_iri is not None:
+        items.append((APPROXIMATION, False, fact.approximation_iri, "", ""))
+    if fact.unit_iri is not None:
+        items.append((UNIT, False, fact.unit_iri, "", ""))
+    return items
+
+
+def merge_items(*runs: list[Item]) -> list[Item]:
+    """Sorted runs of items merged into one sorted list without repeats."""
+    merged: list[Item] = []
+    for item in heapq.merge(*runs):
+        if not merged or merged[-1] != item:
+            merged.append(item)
+    return merged
+
+
+@dataclass
+class TripleTable:
+    """Every triple of a built graph, by subject, sorted; see the module docstring for the layout."""
+
+    base: str
+    #: statements' facts grouped by subject, each group sorted in FACT_ORDER (their own triples)
+    subjects: dict[str, list[Fact]]
+    #: every other triple whose subject is not a statement node: sorted items without repeats
+    others: dict[str, list[Item]]
+    #: the facts that are statements (not qualifiers), sorted by statement key
+    statements: list[Fact]
+    #: qualifier items (and their own evidence) by statement key, sorted, without repeats
+    extras: dict[str, list[Item]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.statement_prefix = f"{self.base}statement/"
+        self.order = sorted(self.subjects.keys() | self.others.keys())
+        self._size: int | None = None
+
+    def __len__(self) -> int:
+        if self._size is None:
+            self._size = self._count()
+        return self._size
+
+    def _count(self) -> int:
+        prefix = self.statement_prefix
+        if any(subject.startswith(prefix) for subject in self.order):
+            return sum(
+                len(items) if items is not None else _statement_size(fact) for _, items, fact in self.blocks()
+            )
+        size = 0
+        for subject, facts in self.subjects.items():
+            size += len(facts) if subject not in self.others else len(self.items(subject))
+        size += sum(len(items) for subject, items in self.others.items() if subject not in self.subjects)
+        extras = self.extras
+        for fact in self.statements:
+            if fact.statement_key in extras:
+                size += len(self.statement_node_items(fact))
+            else:
+                size += _statement_size(fact)
+        return size
+
+    def blocks(self) -> Iterator[tuple[str, list[Item] | None, Fact | None]]:
+        """``(subject, items, None)`` for each subject in order; a statement node without qualifiers
+        comes as ``(subject, None, fact)``, for writers that print it from a template."""
+        order, prefix = self.order, self.statement_prefix
+        start = bisect_left(order, prefix)
+        end = bisect_left(order, prefix[:-1] + chr(ord(prefix[-1]) + 1), start)
+        for subject in order[:start]:
+            yield subject, self.items(subject), None
+        if start == end:
+            yield from self._statement_blocks()
+        else:  # some other subject has an IRI in the statement namespace: merge the two sorted runs
+            general = ((subject, 0, subject) for subject in order[start:end])
+            statements = ((f"{prefix}{fact.statement_key}", 1, fact) for fact in self.statements)
+            pending: tuple[str, list[Item]] | None = None
+            for subject, kind, payload in heapq.merge(general, statements, key=lambda b: (b[0], b[1])):
+                items = self.items(payload) if kind == 0 else self.statement_node_items(payload)
+                if pending is not None and pending[0] == subject:
+                    pending = (subject, merge_items(pending[1], items))
+                    continue
+                if pending is not None:
+                    yield pending[0], pending[1], None
+                pending = (subject, items)
+            if pending is not None:
+                yield pending[0], pending[1], None
+        for subject in order[end:]:
+            yield subject, self.items(subject), None
+
+    def _statement_blocks(self) -> Iterator[tuple[str, list[Item] | None, Fact | None]]:
+        prefix, extras = self.statement_prefix, self.extras
+        for fact in self.statements:
+            key = fact.statement_key
+            if key in extras:
+                yield prefix + key, self.statement_node_items(fact), None
+            else:
+                yield prefix + key, None, fact
+
+    def items(self, subject: str) -> list[Item]:
+        """The sorted items of a subject that is not (only) a statement node."""
+        facts = self.subjects.get(subject)
+        others = self.others.get(subject)
+        if facts is None:
+            return others or []
+        own = list(map(FACT_ORDER, facts))
+        return own if others is None else merge_items(own, others)
+
+    def statement_node_items(self, fact: Fact) -> list[Item]:
+        """The sorted items of the statement node of ``fact``, qualifiers included."""
+        items = statement_items(fact)
+        extra = self.extras.get(fact.statement_key)
+        return items if extra is None else merge_items(items, extra)
+
+    def triples(self) -> Iterator[tuple[str, Item]]:
+        """Every triple, in order, as ``(subject, item)``."""
+        for subject, items, fact in self.blocks():
+            for item in items if items is not None else statement_items(fact):
+                yield subject, item
+
+
+def _statement_size(fact: Fact) -> int:
+    return 4 + (fact.unit_iri is not None) + (fact.approximation_iri is not None)
