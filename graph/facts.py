@@ -12,7 +12,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from operator import attrgetter
+from operator import attrgetter, eq
 from pathlib import Path
 
 from rdflib import RDF, RDFS, Literal, URIRef
@@ -28,6 +28,7 @@ from .terms import (
     TermError,
     check_language,
     datatype_iri,
+    fast_literal_check,
     literal_form,
     rdflib_literal,
     resource_iri,
@@ -187,7 +188,7 @@ def load_facts(
     return FactSet(facts, problems, vocabulary, reader.namespace, reader.sources, inputs, by_subject)
 
 
-_LINK, _CLASS = "link", "class"
+_LINK, _CLASS, _TEXT, _TYPED = "link", "class", "text", "typed"  # how a row's object is read
 
 
 class _RowReader:
@@ -209,8 +210,7 @@ class _RowReader:
         # fast-path caches: only what is known to be valid goes in
         self._iris: dict[str, str] = {}
         self._predicates: dict[str, str] = {}
-        self._object_rules: dict[tuple[str, str, str], tuple] = {}
-        self._sections: dict[str, str] = {}
+        self._rules: dict[tuple[str, str, str], tuple] = {}
         self._sentences: dict[str, str] = {}
 
     # ------------------------------------------------------------------ fast path
@@ -218,10 +218,8 @@ class _RowReader:
     def read_file(self, records, path: Path, facts: list[Fact], problems: list[Problem]) -> None:
         """Read every record of one file, appending its facts and problems."""
         name = records.name
-        documents: dict[str, SourceDocument | None] = {}
-        iris, predicates, rules = self._iris, self._predicates, self._object_rules
-        sections, sentences = self._sections, self._sentences
-        units, approximations = self.units, self.approximations
+        iris, rules, units, approximations = self._iris, self._rules, self.units, self.approximations
+        evidence_cache: dict[tuple[str, str, str], tuple] = {}
         entity_key = ENTITY_KEY.fullmatch
         append = facts.append
         for number, cells in records.records():
@@ -238,68 +236,46 @@ class _RowReader:
                 section,
                 evidence,
             ) = cells
-            predicate = predicates.get(predicate_cell)
-            if predicate is None:
-                predicate = self._learn_predicate(predicate_cell)
-                if predicate is None:
-                    self._read_slow(name, number, cells, path, facts, problems)
-                    continue
-            rule = rules.get((predicate, datatype_cell, lang_cell))
+            rule = rules.get((predicate_cell, datatype_cell, lang_cell))
             if rule is None:
-                rule = self._learn_object_rule(predicate, datatype_cell, lang_cell)
+                rule = self._learn_rule(predicate_cell, datatype_cell, lang_cell)
                 if rule is None:
                     self._read_slow(name, number, cells, path, facts, problems)
                     continue
+            kind, predicate, datatype, language, fast = rule
             try:
-                qualifies = ""
-                subject = None
-                if subject_cell.startswith(QUALIFIER_MARK):
+                if subject_cell[:1] == QUALIFIER_MARK:
                     qualifies = subject_cell[1:]
-                    if not entity_key(qualifies):
+                    subject = None
+                    if not entity_key(qualifies) or statement_id or unit_cell or approx_cell:
                         raise TermError("")
                 else:
+                    qualifies = ""
                     subject = iris.get(subject_cell) or self._learn_iri(subject_cell)
-                kind = rule[0]
-                if kind is _LINK:
-                    obj, is_literal, datatype, language = (
-                        iris.get(object_cell) or self._learn_iri(object_cell),
-                        False,
-                        "",
-                        "",
-                    )
-                elif kind is _CLASS:
-                    obj = iris.get(object_cell) or self._learn_iri(object_cell)
+                    if statement_id and not entity_key(statement_id):
+                        raise TermError("")
+                if kind is _TEXT:
+                    obj, is_literal = object_cell, True
+                elif kind is _LINK:
+                    obj, is_literal = iris.get(object_cell) or self._learn_iri(object_cell), False
+                elif kind is _TYPED:
+                    if fast is not None and fast(object_cell):
+                        obj = object_cell
+                    else:
+                        obj = literal_form(object_cell, datatype, "")[0]
+                    is_literal = True
+                else:  # a class
+                    obj, is_literal = iris.get(object_cell) or self._learn_iri(object_cell), False
                     if obj not in self.classes:
                         raise TermError("")
-                    is_literal, datatype, language = False, "", ""
+                unit = units[unit_cell] if unit_cell else None
+                approximation = approximations[approx_cell] if approx_cell else None
+                if source_cell or section or evidence or not qualifies:
+                    key = (source_cell, section, evidence)
+                    checked = evidence_cache.get(key) or self._learn_evidence(key, path, evidence_cache)
+                    document, section, evidence = checked
                 else:
-                    obj, datatype, language = literal_form(object_cell, rule[1], rule[2])
-                    is_literal = True
-                if statement_id and (qualifies or not entity_key(statement_id)):
-                    raise TermError("")
-                unit = approximation = None
-                if unit_cell:
-                    unit = units[unit_cell] if not qualifies else None
-                    if unit is None:
-                        raise TermError("")
-                if approx_cell:
-                    approximation = approximations[approx_cell] if not qualifies else None
-                    if approximation is None:
-                        raise TermError("")
-                if qualifies and not (source_cell or section or evidence):
                     document = None
-                else:
-                    if not (source_cell and section and evidence):
-                        raise TermError("")
-                    section = sections.get(section) or self._learn_section(section)
-                    document = documents.get(source_cell)
-                    if document is None:
-                        document = documents[source_cell] = self.sources.open(source_cell, path)
-                        if document is None:
-                            raise TermError("")
-                    if not document.contains(evidence):
-                        raise TermError("")
-                    evidence = sentences.setdefault(evidence, evidence)  # one string per sentence
             except (TermError, KeyError):
                 self._read_slow(name, number, cells, path, facts, problems)
                 continue
@@ -328,11 +304,51 @@ class _RowReader:
         self._iris[cell] = iri
         return iri
 
-    def _learn_section(self, section: str) -> str:
-        if not SECTION.fullmatch(section):
+    def _learn_evidence(self, key: tuple[str, str, str], path: Path, cache: dict) -> tuple:
+        """(document, section, sentence) when all three are given and the sentence is in the document."""
+        source_cell, section, evidence = key
+        if not (source_cell and section and evidence) or not SECTION.fullmatch(section):
             raise TermError("")
-        self._sections[section] = section
-        return section
+        document = self.sources.open(source_cell, path)
+        if document is None or not document.contains(evidence):
+            raise TermError("")
+        checked = cache[key] = (document, section, self._sentences.setdefault(evidence, evidence))
+        return checked
+
+    def _learn_rule(self, predicate_cell: str, datatype_cell: str, lang_cell: str) -> tuple | None:
+        """How rows with these predicate, datatype and lang cells are read, when that raises no problem."""
+        predicate = self._learn_predicate(predicate_cell)
+        if predicate is None:
+            return None
+        if predicate == RDF_TYPE:
+            rule: tuple = (_CLASS, predicate, "", "", None)
+        else:
+            kind = self.properties.get(predicate, PropertyKind.ANY)
+            wants_iri = datatype_cell == IRI_DATATYPE or (
+                kind is PropertyKind.OBJECT and not datatype_cell and not lang_cell
+            )
+            if (kind is PropertyKind.OBJECT and not wants_iri) or (
+                kind is PropertyKind.DATATYPE and datatype_cell == IRI_DATATYPE
+            ):
+                return None
+            if wants_iri:
+                if lang_cell:
+                    return None
+                rule = (_LINK, predicate, "", "", None)
+            else:
+                try:
+                    literal = self._literal_rule(datatype_cell, lang_cell, predicate)
+                except TermError:
+                    return None
+                if literal is None:
+                    return None
+                datatype, language = literal
+                if language or datatype is None or datatype == XSD_STRING:
+                    rule = (_TEXT, predicate, "" if language else (datatype or ""), language, None)
+                else:
+                    rule = (_TYPED, predicate, datatype, "", fast_literal_check(datatype))
+        self._rules[(predicate_cell, datatype_cell, lang_cell)] = rule
+        return rule
 
     def _learn_predicate(self, cell: str) -> str | None:
         """The predicate IRI when the cell names a property of the vocabulary, else None (the slow path words it)."""
@@ -349,34 +365,6 @@ class _RowReader:
             return None
         self._predicates[cell] = predicate
         return predicate
-
-    def _learn_object_rule(self, predicate: str, datatype_cell: str, lang_cell: str) -> tuple | None:
-        """How objects of this predicate, datatype and lang are read, when that raises no problem; else None."""
-        if predicate == RDF_TYPE:
-            rule: tuple = (_CLASS,)
-        else:
-            kind = self.properties.get(predicate, PropertyKind.ANY)
-            wants_iri = datatype_cell == IRI_DATATYPE or (
-                kind is PropertyKind.OBJECT and not datatype_cell and not lang_cell
-            )
-            if (kind is PropertyKind.OBJECT and not wants_iri) or (
-                kind is PropertyKind.DATATYPE and datatype_cell == IRI_DATATYPE
-            ):
-                return None
-            if wants_iri:
-                if lang_cell:
-                    return None
-                rule = (_LINK,)
-            else:
-                try:
-                    literal = self._literal_rule(datatype_cell, lang_cell, predicate)
-                except TermError:
-                    return None
-                if literal is None:
-                    return None
-                rule = ("literal", *literal)
-        self._object_rules[(predicate, datatype_cell, lang_cell)] = rule
-        return rule
 
     def _literal_rule(
         self, datatype_cell: str, lang_cell: str, predicate: str
@@ -709,23 +697,42 @@ def _cross_row_checks(
     for group in groups.values():
         if len(group) > 1:
             group.sort(key=FACT_ORDER)  # stable: of equal facts, the first row comes first
-            previous = group[0]
-            for fact in group[1:]:
-                if FACT_ORDER(fact) == FACT_ORDER(previous):
-                    problems.append(
-                        Problem(
-                            fact.file,
-                            fact.row,
-                            "object",
-                            f"duplicate fact: row {previous.row} of {previous.file} already states it",
-                            "delete one of the two rows",
-                            Severity.WARNING,
-                        )
+            keys = list(map(FACT_ORDER, group))
+            if not any(map(eq, keys, keys[1:])):
+                continue
+            first = group[0]
+            for index in range(1, len(group)):
+                fact = group[index]
+                if keys[index] != keys[index - 1]:
+                    first = fact
+                    continue
+                problems.append(
+                    Problem(
+                        fact.file,
+                        fact.row,
+                        "object",
+                        f"duplicate fact: row {first.row} of {first.file} already states it",
+                        "delete one of the two rows",
+                        Severity.WARNING,
                     )
-                    dropped.add(id(fact))
-                else:
-                    previous = fact
+                )
+                dropped.add(id(fact))
     if dropped:
+        for fact in facts:
+            statement = ids.get(fact.qualifies) if fact.qualifies else None
+            if statement is not None and id(statement) in dropped and id(fact) not in dropped:
+                problems.append(
+                    Problem(
+                        fact.file,
+                        fact.row,
+                        "subject",
+                        f"the statement {fact.qualifies!r} (row {statement.row}) repeats an earlier row and "
+                        "was left out, so this qualifier is left out too",
+                        "give the qualifier the id of the row that is kept, or delete the repeated row",
+                        Severity.WARNING,
+                    )
+                )
+                dropped.add(id(fact))
         facts = [f for f in facts if id(f) not in dropped]
         groups = {key: [f for f in group if id(f) not in dropped] for key, group in groups.items()}
     by_subject = {key: group for key, group in groups.items() if not key.startswith(QUALIFIER_MARK)}

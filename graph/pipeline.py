@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import gc
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from . import exports
 from .build import build_graph
 from .errors import Problem, ValidationFailed
-from .exports import write_exports
 from .facts import FactSet, load_facts
 from .knowledge_graph import KnowledgeGraph
 from .shapes import DEFAULT_SHAPES, check_shapes, load_shapes
@@ -24,13 +26,14 @@ def check(
     base: str = DEFAULT_BASE,
 ) -> tuple[KnowledgeGraph | None, list[Problem]]:
     """Validate everything and build the graph; return it (``None`` on errors) with every problem found."""
-    facts: FactSet = load_facts(paths, load_vocabulary(vocabulary), base)
-    if facts.errors:
-        return None, sorted(facts.problems)
-    graph = build_graph(facts)
-    problems = list(facts.problems)
-    if shapes is not None:
-        problems += check_shapes(graph, load_shapes(shapes))
+    with paused_gc():
+        facts: FactSet = load_facts(paths, load_vocabulary(vocabulary), base)
+        if facts.errors:
+            return None, sorted(facts.problems)
+        graph = build_graph(facts)
+        problems = list(facts.problems)
+        if shapes is not None:
+            problems += check_shapes(graph, load_shapes(shapes))
     problems.sort()
     if any(p.is_error for p in problems):
         return None, problems
@@ -65,3 +68,27 @@ def build_and_export(
     """Build, then write the exports atomically; nothing is written when validation fails."""
     graph = build(paths, **options)
     return graph, write_exports(graph, out_dir, formats, on_step)
+
+
+def write_exports(
+    graph: KnowledgeGraph,
+    out_dir: Path | str,
+    formats: list[str] | None = None,
+    on_step: Callable[[str], None] | None = None,
+) -> list[Path]:
+    """:func:`graph.exports.write_exports`, with the cycle collector paused (see :func:`paused_gc`)."""
+    with paused_gc():
+        return exports.write_exports(graph, out_dir, formats, on_step)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cycle collector: a large build holds millions of objects, which every full
+    collection would walk again (half the time of a million-row build); the build makes no cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -76,47 +76,54 @@ class CsvRecords:
     problems: list[Problem] = field(default_factory=list)
     columns: list[str] | None = None
     _has_control: bool = False
+    _header_row: int = 1
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """Yield ``(row number, cells)`` for every non-blank, well-formed record, cells stripped and in COLUMNS order."""
         if self.columns is None:
             return
         columns = self.columns
-        missing = len(columns)  # index of the '' appended to every record for the optional columns left out
-        order = [columns.index(c) if c in columns else missing for c in COLUMNS]
-        in_order = order == list(range(len(COLUMNS)))
-        found: list[Problem] = []  # quoting problems; those of the header were reported by open_records
-        with open(self.path, encoding="utf-8-sig", newline="") as stream:
-            records = _records(stream, self.path, self.name, found)
-            next(records, None)
-            found.clear()
-            try:
-                yield from self._checked(records, columns, order, in_order)
-            finally:
-                self.problems.extend(found)
-
-    def _checked(self, records, columns: list[str], order: list[int], in_order: bool):
         width = len(columns)
+        order = [columns.index(c) if c in columns else width for c in COLUMNS]  # width: the '' appended
+        in_order = order == list(range(len(COLUMNS)))
+        problems, name, has_control = self.problems, self.name, self._has_control
         strip = str.strip
-        problems = self.problems
-        name = self.name
-        has_control = self._has_control
-        for number, cells in records:
-            if len(cells) != width:
-                if not any(cell.strip() for cell in cells):
-                    continue  # blank lines are allowed between groups of facts
-                problems.append(_width_problem(name, number, cells, columns))
-                continue
-            cells = list(map(strip, cells))
-            if not any(cells):
-                continue
-            if has_control:
-                _check_control(name, number, columns, cells, problems)
-            if in_order:
-                yield number, cells
-            else:
-                cells.append("")
-                yield number, [cells[i] for i in order]
+        with open(self.path, encoding="utf-8-sig", newline="") as stream:
+            reader = csv.reader(stream, strict=True)
+            number = 0
+            while True:
+                start_line = reader.line_num + 1
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    number += 1
+                    if number > self._header_row:  # the header's own problems were reported by open_records
+                        problems.append(
+                            _quote_problem(self.path, name, number, start_line, reader.line_num, str(exc))
+                        )
+                    if "unexpected end of data" in str(exc):
+                        return
+                    continue
+                number += 1
+                if number <= self._header_row:
+                    continue
+                if len(cells) != width:
+                    if not any(cell.strip() for cell in cells):
+                        continue  # blank lines are allowed between groups of facts
+                    problems.append(_width_problem(name, number, cells, columns))
+                    continue
+                cells = list(map(strip, cells))
+                if not any(cells):
+                    continue
+                if has_control:
+                    _check_control(name, number, columns, cells, problems)
+                if in_order:
+                    yield number, cells
+                else:
+                    cells.append("")
+                    yield number, [cells[i] for i in order]
 
 
 def open_records(path: Path | str, display_name: str | None = None) -> CsvRecords:
@@ -129,6 +136,8 @@ def open_records(path: Path | str, display_name: str | None = None) -> CsvRecord
         return result
     with open(path, encoding="utf-8-sig", newline="") as stream:
         header = next(_records(stream, path, result.name, result.problems), None)
+    if header is not None:
+        result._header_row = header[0]
     if header is None:
         result.problems.append(
             Problem(

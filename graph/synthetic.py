@@ -60,6 +60,7 @@ def generate(out_dir: Path | str, rows: int, seed: int = 42) -> SyntheticDataset
         writer.writerow(COLUMNS)
         sentence = ""
         counter = itertools.count()
+        seen: set[tuple[str, str, str]] = set()  # a repeated fact would be warned about and left out
 
         def evidence() -> tuple[str, str, str]:
             nonlocal sentence
@@ -78,12 +79,16 @@ def generate(out_dir: Path | str, rows: int, seed: int = 42) -> SyntheticDataset
             lang: str = "",
             unit: str = "",
             approx: str = "",
-        ) -> None:
+        ) -> bool:
             nonlocal written
+            if (subject, predicate, obj) in seen:
+                return False
+            seen.add((subject, predicate, obj))
             writer.writerow(
                 [statement_id, subject, predicate, obj, datatype, lang, unit, approx, *evidence()]
             )
             written += 1
+            return True
 
         for entity in range(entities):
             key = f"e{entity}"
@@ -91,26 +96,22 @@ def generate(out_dir: Path | str, rows: int, seed: int = 42) -> SyntheticDataset
             row("", key, "rdfs:label", f"实体{entity}", lang="zh")
             row("", key, "rdfs:label", f"Entity {entity}", lang="en")
         statements = 0
-        seen: set[tuple[str, str, int]] = set()  # duplicate facts would be warned about
         while written < rows:
             subject = f"e{rng.randrange(entities)}"
             kind = rng.random()
             if kind < 0.55:
-                link = (subject, rng.choice(LINK_PROPERTIES), targets(rng.random()))
-                if link in seen:
-                    continue
-                seen.add(link)
-                row("", subject, f"kg:{link[1]}", f"e{link[2]}")
+                row("", subject, f"kg:{rng.choice(LINK_PROPERTIES)}", f"e{targets(rng.random())}")
             elif kind < 0.70:
                 statement_id = f"s{statements}"
                 statements += 1
-                row(
+                if not row(
                     statement_id,
                     subject,
                     f"kg:{rng.choice(INTEGER_PROPERTIES)}",
                     str(rng.randrange(1, 100000)),
                     approx=rng.choice(["", "", "over", "about"]),
-                )
+                ):
+                    continue
                 writer.writerow(
                     [
                         "",

@@ -342,3 +342,26 @@ _UNCHANGED = {
     str(XSD.gYear): re.compile(r".*", re.DOTALL),  # rdflib has no Python value for these: never rewritten
     str(XSD.gYearMonth): re.compile(r".*", re.DOTALL),
 }
+
+# Values that are valid *and* already canonical, recognised by one match. A value that does not
+# match may still be valid: literal_form decides.
+_DAY = r"(?:0[1-9]|1[0-9]|2[0-8])"  # days every month has
+_MONTH = r"(?:0[1-9]|1[0-2])"
+_FAST_ACCEPT = {
+    str(XSD.integer): _CANONICAL_INTEGER,
+    str(XSD.positiveInteger): re.compile(r"[1-9][0-9]*"),
+    str(XSD.nonNegativeInteger): _CANONICAL_INTEGER,
+    str(XSD.decimal): _UNCHANGED[str(XSD.decimal)],
+    str(XSD.boolean): _UNCHANGED[str(XSD.boolean)],
+    str(XSD.date): re.compile(rf"[0-9]{{4}}-{_MONTH}-{_DAY}"),
+    str(XSD.dateTime): re.compile(rf"[0-9]{{4}}-{_MONTH}-{_DAY}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"),
+    str(XSD.gYear): re.compile(r"[0-9]{4}"),
+    str(XSD.gYearMonth): re.compile(rf"[0-9]{{4}}-{_MONTH}"),
+}
+
+
+def fast_literal_check(datatype: str | None):
+    """A ``fullmatch`` that accepts only values of ``datatype`` that are valid and canonical
+    (``literal_form`` would return them unchanged), or None when there is none for the datatype."""
+    pattern = _FAST_ACCEPT.get(datatype) if datatype else None
+    return None if pattern is None else pattern.fullmatch

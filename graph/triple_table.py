@@ -83,58 +83,71 @@ class TripleTable:
         return self._size
 
     def _count(self) -> int:
-        prefix = self.statement_prefix
-        if any(subject.startswith(prefix) for subject in self.order):
-            return sum(
-                len(items) if items is not None else _statement_size(fact) for _, items, fact in self.blocks()
-            )
         size = 0
-        for subject, facts in self.subjects.items():
-            size += len(facts) if subject not in self.others else len(self.items(subject))
-        size += sum(len(items) for subject, items in self.others.items() if subject not in self.subjects)
-        extras = self.extras
-        for fact in self.statements:
-            if fact.statement_key in extras:
-                size += len(self.statement_node_items(fact))
+        subjects, others = self.subjects, self.others
+        for kind, run in self.segments():
+            if kind == "subjects":
+                for subject in run:
+                    if subject in subjects and subject in others:
+                        size += len(self.items(subject))
+                    else:
+                        size += len(subjects.get(subject) or others[subject])
+            elif kind == "statements":
+                size += 4 * len(run)
+                size += sum(fact.unit_iri is not None for fact in run)
+                size += sum(fact.approximation_iri is not None for fact in run)
+                by_key = {fact.statement_key: fact for fact in run if fact.statement_key in self.extras}
+                for fact in by_key.values():
+                    size += len(self.statement_node_items(fact)) - len(statement_items(fact))
             else:
-                size += _statement_size(fact)
+                size += sum(len(items) for _, items in run)
         return size
 
-    def blocks(self) -> Iterator[tuple[str, list[Item] | None, Fact | None]]:
-        """``(subject, items, None)`` for each subject in order; a statement node without qualifiers
-        comes as ``(subject, None, fact)``, for writers that print it from a template."""
+    def segments(self) -> Iterator[tuple[str, list]]:
+        """The subjects in order, in runs for tight loops: ``("subjects", [subject, ...])`` for subjects
+        that are not statement nodes, ``("statements", [fact, ...])`` for statement nodes (each with its
+        qualifiers in ``extras``), and ``("blocks", [(subject, items), ...])`` where a statement node
+        shares its IRI with another subject (an IRI written in the CSV), merged."""
         order, prefix = self.order, self.statement_prefix
         start = bisect_left(order, prefix)
         end = bisect_left(order, prefix[:-1] + chr(ord(prefix[-1]) + 1), start)
-        for subject in order[:start]:
-            yield subject, self.items(subject), None
+        if start:
+            yield "subjects", order[:start]
         if start == end:
-            yield from self._statement_blocks()
-        else:  # some other subject has an IRI in the statement namespace: merge the two sorted runs
-            general = ((subject, 0, subject) for subject in order[start:end])
-            statements = ((f"{prefix}{fact.statement_key}", 1, fact) for fact in self.statements)
-            pending: tuple[str, list[Item]] | None = None
-            for subject, kind, payload in heapq.merge(general, statements, key=lambda b: (b[0], b[1])):
-                items = self.items(payload) if kind == 0 else self.statement_node_items(payload)
-                if pending is not None and pending[0] == subject:
-                    pending = (subject, merge_items(pending[1], items))
-                    continue
-                if pending is not None:
-                    yield pending[0], pending[1], None
-                pending = (subject, items)
-            if pending is not None:
-                yield pending[0], pending[1], None
-        for subject in order[end:]:
-            yield subject, self.items(subject), None
+            yield "statements", self.statements
+        else:
+            yield "blocks", list(self._merged_blocks(order[start:end]))
+        if end < len(order):
+            yield "subjects", order[end:]
 
-    def _statement_blocks(self) -> Iterator[tuple[str, list[Item] | None, Fact | None]]:
-        prefix, extras = self.statement_prefix, self.extras
-        for fact in self.statements:
-            key = fact.statement_key
-            if key in extras:
-                yield prefix + key, self.statement_node_items(fact), None
+    def _merged_blocks(self, subjects: list[str]) -> Iterator[tuple[str, list[Item]]]:
+        prefix = self.statement_prefix
+        general = ((subject, 0, subject) for subject in subjects)
+        statements = ((f"{prefix}{fact.statement_key}", 1, fact) for fact in self.statements)
+        pending: tuple[str, list[Item]] | None = None
+        for subject, kind, payload in heapq.merge(general, statements, key=lambda b: (b[0], b[1])):
+            items = self.items(payload) if kind == 0 else self.statement_node_items(payload)
+            if pending is not None and pending[0] == subject:
+                pending = (subject, merge_items(pending[1], items))
+                continue
+            if pending is not None:
+                yield pending
+            pending = (subject, items)
+        if pending is not None:
+            yield pending
+
+    def blocks(self) -> Iterator[tuple[str, list[Item]]]:
+        """``(subject, sorted items)`` for every subject, in order."""
+        prefix = self.statement_prefix
+        for kind, run in self.segments():
+            if kind == "subjects":
+                for subject in run:
+                    yield subject, self.items(subject)
+            elif kind == "statements":
+                for fact in run:
+                    yield prefix + fact.statement_key, self.statement_node_items(fact)
             else:
-                yield prefix + key, None, fact
+                yield from run
 
     def items(self, subject: str) -> list[Item]:
         """The sorted items of a subject that is not (only) a statement node."""
@@ -153,10 +166,6 @@ class TripleTable:
 
     def triples(self) -> Iterator[tuple[str, Item]]:
         """Every triple, in order, as ``(subject, item)``."""
-        for subject, items, fact in self.blocks():
-            for item in items if items is not None else statement_items(fact):
+        for subject, items in self.blocks():
+            for item in items:
                 yield subject, item
-
-
-def _statement_size(fact: Fact) -> int:
-    return 4 + (fact.unit_iri is not None) + (fact.approximation_iri is not None)

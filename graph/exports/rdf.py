@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import RDF, XSD
 
+from ..facts import FACT_ORDER
 from ..knowledge_graph import KnowledgeGraph
 from ..triple_table import (
     APPROXIMATION,
@@ -76,43 +77,75 @@ def nt_literal(value: str, datatype: str, language: str) -> str:
 
 def ntriples_chunks(graph: KnowledgeGraph) -> Iterator[str]:
     """The graph as N-Triples, in sorted order, in pieces of a few thousand subjects."""
-    predicates: dict[str, str] = {}
-    out: list[str] = []
-    blocks = 0
+    table = graph.table
+    subjects, others, extras = table.subjects, table.others, table.extras
+    needs_escape = _NEEDS_ESCAPE.search
     o_, p_, s_, d_, a_, u_ = (
         f"<{p}>" for p in (RDF_OBJECT, RDF_PREDICATE, RDF_SUBJECT, DERIVED_FROM, APPROXIMATION, UNIT)
     )
-    for subject, items, fact in graph.table.blocks():
-        s = f"<{subject}>"
-        if items is None:  # a statement node without qualifiers
-            obj = (
-                nt_literal(fact.object_value, fact.datatype_iri, fact.language)
-                if fact.object_is_literal
-                else f"<{fact.object_value}>"
-            )
-            text = (
-                f"{s} {o_} {obj} .\n{s} {p_} <{fact.predicate_iri}> .\n"
-                f"{s} {s_} <{fact.subject_iri}> .\n{s} {d_} <{fact.evidence_node}> .\n"
-            )
-            if fact.approximation_iri is not None:
-                text += f"{s} {a_} <{fact.approximation_iri}> .\n"
-            if fact.unit_iri is not None:
-                text += f"{s} {u_} <{fact.unit_iri}> .\n"
-            out.append(text)
-        else:
-            for predicate, is_literal, value, datatype, language in items:
-                p = predicates.get(predicate)
-                if p is None:
-                    p = predicates[predicate] = f"<{predicate}>"
-                obj = nt_literal(value, datatype, language) if is_literal else f"<{value}>"
-                out.append(f"{s} {p} {obj} .\n")
-        blocks += 1
-        if blocks == _CHUNK_BLOCKS:
+    prefix = table.statement_prefix
+
+    def items_text(s: str, items: list[Item]) -> str:
+        return "".join(
+            f"{s}<{p}> {nt_literal(v, dt, lang) if is_literal else f'<{v}>'} .\n"
+            for p, is_literal, v, dt, lang in items
+        )
+
+    out: list[str] = []
+    append = out.append
+    for kind, run in table.segments():
+        for start in range(0, len(run), _CHUNK_BLOCKS):
+            if kind == "subjects":
+                for subject in run[start : start + _CHUNK_BLOCKS]:
+                    s = f"<{subject}> "
+                    facts = subjects.get(subject)
+                    if facts is None or subject in others:
+                        append(items_text(s, table.items(subject)))
+                        continue
+                    for f in facts:
+                        v = f.object_value
+                        if not f.object_is_literal:
+                            append(f"{s}<{f.predicate_iri}> <{v}> .\n")
+                            continue
+                        q = f'"{v}"' if needs_escape(v) is None else quoted(v)
+                        if f.language:
+                            append(f"{s}<{f.predicate_iri}> {q}@{f.language} .\n")
+                        elif f.datatype_iri and f.datatype_iri != _XSD_STRING:
+                            append(f"{s}<{f.predicate_iri}> {q}^^<{f.datatype_iri}> .\n")
+                        else:
+                            append(f"{s}<{f.predicate_iri}> {q} .\n")
+            elif kind == "statements":
+                for f in run[start : start + _CHUNK_BLOCKS]:
+                    key = f.statement_key
+                    s = f"<{prefix}{key}> "
+                    if key in extras:
+                        append(items_text(s, table.statement_node_items(f)))
+                        continue
+                    v = f.object_value
+                    if not f.object_is_literal:
+                        obj = f"<{v}>"
+                    else:
+                        q = f'"{v}"' if needs_escape(v) is None else quoted(v)
+                        if f.language:
+                            obj = f"{q}@{f.language}"
+                        elif f.datatype_iri and f.datatype_iri != _XSD_STRING:
+                            obj = f"{q}^^<{f.datatype_iri}>"
+                        else:
+                            obj = q
+                    text = (
+                        f"{s}{o_} {obj} .\n{s}{p_} <{f.predicate_iri}> .\n"
+                        f"{s}{s_} <{f.subject_iri}> .\n{s}{d_} <{f.evidence_node}> .\n"
+                    )
+                    if f.approximation_iri is not None:
+                        text += f"{s}{a_} <{f.approximation_iri}> .\n"
+                    if f.unit_iri is not None:
+                        text += f"{s}{u_} <{f.unit_iri}> .\n"
+                    append(text)
+            else:
+                for subject, items in run[start : start + _CHUNK_BLOCKS]:
+                    append(items_text(f"<{subject}> ", items))
             yield "".join(out)
             out.clear()
-            blocks = 0
-    if out:
-        yield "".join(out)
 
 
 class TurtleTerms:
@@ -122,24 +155,33 @@ class TurtleTerms:
         self.header = _turtle_header(prefixes)
         # Oxigraph tries the prefixes longest namespace first, in the order it prints them
         self.prefixes = re.findall(r"@prefix ([^:\s]*): <([^>]*)> \.\n", self.header)
-        self._iris: dict[str, str] = {}
+        self.cache: dict[str, str] = {}
 
     def iri(self, iri: str) -> str:
         """``prefix:local`` where a prefix fits and the local name can be written, else ``<iri>``."""
-        found = self._iris.get(iri)
+        found = self.cache.get(iri)
         if found is None:
-            found = self._iris[iri] = self._abbreviate(iri, self.prefixes)
+            found = self.cache[iri] = self._abbreviate(iri, self.prefixes)
         return found
 
     def predicate(self, iri: str) -> str:
         return "a" if iri == _RDF_TYPE else self.iri(iri)
 
     def abbreviator(self, namespace: str) -> Callable[[str], str]:
-        """A fast ``iri`` for the many IRIs, each seen once, that start with ``namespace``."""
+        """A fast ``iri`` for the many names in ``namespace``, each seen once: it takes the local name."""
         if any(ns.startswith(namespace) and ns != namespace for _, ns in self.prefixes):
-            return lambda iri: self._abbreviate(iri, self.prefixes)
+            return lambda local: self._abbreviate(namespace + local, self.prefixes)
         candidates = [(name, ns) for name, ns in self.prefixes if namespace.startswith(ns)]
-        return lambda iri: self._abbreviate(iri, candidates)
+        if not candidates or candidates[0][1] != namespace:
+            return lambda local: self._abbreviate(namespace + local, candidates)
+        name, simple = candidates[0][0] + ":", _SIMPLE_LOCAL.fullmatch
+
+        def abbreviate(local: str) -> str:
+            if local and simple(local):
+                return name + local
+            return self._abbreviate(namespace + local, candidates)
+
+        return abbreviate
 
     @staticmethod
     def _abbreviate(iri: str, prefixes: list[tuple[str, str]]) -> str:
@@ -168,54 +210,73 @@ def turtle_chunks(graph: KnowledgeGraph) -> Iterator[str]:
     """The graph as Turtle with the graph's prefixes, in sorted order, in pieces."""
     terms = TurtleTerms(_prefixes(graph))
     table = graph.table
-    iri, predicate_of, literal = terms.iri, terms.predicate, terms.literal
+    if not len(table):
+        return
+    yield terms.header
+    subjects, others, extras = table.subjects, table.others, table.extras
+    cache, abbreviate, predicate_of, literal = terms.cache, terms.iri, terms.predicate, terms.literal
     statement_subject = terms.abbreviator(table.statement_prefix)
-    evidence_node = terms.abbreviator(f"{graph.base}evidence/")
     o_, p_, s_, d_, a_, u_ = map(
         predicate_of, (RDF_OBJECT, RDF_PREDICATE, RDF_SUBJECT, DERIVED_FROM, APPROXIMATION, UNIT)
     )
-    out: list[str] = [terms.header] if len(table) else []
-    blocks = 0
-    for subject, items, fact in table.blocks():
-        if items is None:  # a statement node without qualifiers
+
+    def block(subject: str, items: list[Item]) -> str:
+        parts = [cache.get(subject) or abbreviate(subject)]
+        previous = None
+        for predicate, is_literal, value, datatype, language in items:
             obj = (
-                literal(fact.object_value, fact.datatype_iri, fact.language)
-                if fact.object_is_literal
-                else iri(fact.object_value)
+                literal(value, datatype, language) if is_literal else (cache.get(value) or abbreviate(value))
             )
-            text = (
-                f"{statement_subject(subject)} {o_} {obj} ;\n\t{p_} {iri(fact.predicate_iri)} ;\n"
-                f"\t{s_} {iri(fact.subject_iri)} ;\n\t{d_} {evidence_node(fact.evidence_node)}"
-            )
-            if fact.approximation_iri is not None:
-                text += f" ;\n\t{a_} {iri(fact.approximation_iri)}"
-            if fact.unit_iri is not None:
-                text += f" ;\n\t{u_} {iri(fact.unit_iri)}"
-            out.append(text + " .\n")
-        elif items:
-            out.append(_turtle_block(iri(subject), items, predicate_of, iri, literal))
-        blocks += 1
-        if blocks == _CHUNK_BLOCKS:
+            if predicate == previous:
+                parts.append(f" , {obj}")
+            else:
+                separator = " " if previous is None else " ;\n\t"
+                parts.append(f"{separator}{predicate_of(predicate)} {obj}")
+                previous = predicate
+        parts.append(" .\n")
+        return "".join(parts)
+
+    out: list[str] = []
+    append = out.append
+    for kind, run in table.segments():
+        for start in range(0, len(run), _CHUNK_BLOCKS):
+            if kind == "subjects":
+                for subject in run[start : start + _CHUNK_BLOCKS]:
+                    facts = subjects.get(subject)
+                    if facts is None or subject in others:
+                        append(block(subject, table.items(subject)))
+                    else:
+                        append(block(subject, list(map(FACT_ORDER, facts))))
+            elif kind == "statements":
+                for f in run[start : start + _CHUNK_BLOCKS]:
+                    key = f.statement_key
+                    if key in extras:
+                        append(block(table.statement_prefix + key, table.statement_node_items(f)))
+                        continue
+                    v = f.object_value
+                    obj = (
+                        literal(v, f.datatype_iri, f.language)
+                        if f.object_is_literal
+                        else (cache.get(v) or abbreviate(v))
+                    )
+                    text = (
+                        f"{statement_subject(key)} {o_} {obj} ;\n"
+                        f"\t{p_} {cache.get(f.predicate_iri) or abbreviate(f.predicate_iri)} ;\n"
+                        f"\t{s_} {cache.get(f.subject_iri) or abbreviate(f.subject_iri)} ;\n"
+                        f"\t{d_} {cache.get(f.evidence_node) or abbreviate(f.evidence_node)}"
+                    )
+                    if f.approximation_iri is not None:
+                        text += (
+                            f" ;\n\t{a_} {cache.get(f.approximation_iri) or abbreviate(f.approximation_iri)}"
+                        )
+                    if f.unit_iri is not None:
+                        text += f" ;\n\t{u_} {cache.get(f.unit_iri) or abbreviate(f.unit_iri)}"
+                    append(text + " .\n")
+            else:
+                for subject, items in run[start : start + _CHUNK_BLOCKS]:
+                    append(block(subject, items))
             yield "".join(out)
             out.clear()
-            blocks = 0
-    if out:
-        yield "".join(out)
-
-
-def _turtle_block(subject: str, items: list[Item], predicate_of, iri, literal) -> str:
-    parts = [subject]
-    previous = None
-    for predicate, is_literal, value, datatype, language in items:
-        obj = literal(value, datatype, language) if is_literal else iri(value)
-        if predicate == previous:
-            parts.append(f" , {obj}")
-        else:
-            separator = " " if previous is None else " ;\n\t"
-            parts.append(f"{separator}{predicate_of(predicate)} {obj}")
-            previous = predicate
-    parts.append(" .\n")
-    return "".join(parts)
 
 
 def _turtle_header(prefixes: dict[str, str]) -> str:
