@@ -14,7 +14,7 @@ from rich.table import Table
 from . import pipeline
 from .errors import KnowledgeGraphError, Problem, ValidationFailed
 from .exports import EXPORTERS
-from .shapes import DEFAULT_SHAPES
+from .shapes import DEFAULT_SHAPES, ENGINES, PYSHACL_LIMIT
 from .vocabulary import DEFAULT_BASE, DEFAULT_VOCABULARY
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -41,6 +41,13 @@ def input_options(command):
     )
     @click.option("--no-shapes", is_flag=True, help="Skip SHACL validation.")
     @click.option(
+        "--shacl",
+        type=click.Choice(ENGINES),
+        default="auto",
+        show_default=True,
+        help=f"SHACL engine: pyshacl, the fast built-in one, or auto (pyshacl up to {PYSHACL_LIMIT} triples).",
+    )
+    @click.option(
         "--base",
         default=DEFAULT_BASE,
         show_default=True,
@@ -48,8 +55,13 @@ def input_options(command):
     )
     @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
     @functools.wraps(command)
-    def wrapper(csv_files, vocabulary, shapes, no_shapes, base, quiet, **kwargs):
-        options = {"vocabulary": vocabulary, "shapes": None if no_shapes else shapes, "base": base}
+    def wrapper(csv_files, vocabulary, shapes, no_shapes, shacl, base, quiet, **kwargs):
+        options = {
+            "vocabulary": vocabulary,
+            "shapes": None if no_shapes else shapes,
+            "base": base,
+            "shacl": shacl,
+        }
         return command(list(csv_files) or [pipeline.DEFAULT_CSV], options, quiet, **kwargs)
 
     return wrapper

@@ -24,8 +24,13 @@ def check(
     vocabulary: Path | str = DEFAULT_VOCABULARY,
     shapes: Path | str | None = DEFAULT_SHAPES,
     base: str = DEFAULT_BASE,
+    shacl: str = "auto",
 ) -> tuple[KnowledgeGraph | None, list[Problem]]:
-    """Validate everything and build the graph; return it (``None`` on errors) with every problem found."""
+    """Validate everything and build the graph; return it (``None`` on errors) with every problem found.
+
+    ``shacl`` picks the SHACL engine: "pyshacl", "fast" (:mod:`graph.shacl_core`) or "auto"
+    (pyshacl for small graphs, the fast engine for large ones); both report the same problems.
+    """
     with paused_gc():
         facts: FactSet = load_facts(paths, load_vocabulary(vocabulary), base)
         if facts.errors:
@@ -33,7 +38,7 @@ def check(
         graph = build_graph(facts)
         problems = list(facts.problems)
         if shapes is not None:
-            problems += check_shapes(graph, load_shapes(shapes))
+            problems += check_shapes(graph, load_shapes(shapes), shacl)
     problems.sort()
     if any(p.is_error for p in problems):
         return None, problems
@@ -45,6 +50,7 @@ def build(
     vocabulary: Path | str = DEFAULT_VOCABULARY,
     shapes: Path | str | None = DEFAULT_SHAPES,
     base: str = DEFAULT_BASE,
+    shacl: str = "auto",
 ) -> KnowledgeGraph:
     """Validate and build; raise :class:`ValidationFailed` listing every problem when there is an error.
 
@@ -52,7 +58,7 @@ def build(
     >>> len(graph) > 0
     True
     """
-    graph, problems = check(paths, vocabulary, shapes, base)
+    graph, problems = check(paths, vocabulary, shapes, base, shacl)
     if graph is None:
         raise ValidationFailed(problems)
     return graph
