@@ -1,0 +1,289 @@
+"""The benchmark: ``python -m benchmarks.run [--json FILE]`` (about 10 minutes on 2 cores).
+
+Build, side by side, on synthetic CSVs of 10k, 100k and 1M rows (``graph.synthetic``):
+
+- ``kg build``: every validation rule, SHACL (data/shapes.ttl, engine chosen by size), the
+  graph with provenance, Turtle and N-Triples (the other exports off);
+- pyoxigraph and plain rdflib doing, without any validation, the same job (the same graph,
+  provenance included: ``graph`` job) and the smaller job of the bare facts (``facts`` job),
+  see :mod:`benchmarks.baselines`.
+
+Each run is a fresh process (interpreter start included) timed from start to exit; its peak
+RSS comes from ``os.wait4``. Medians of the runs; where a job runs fewer times than asked (the
+slow rdflib ones), the table says so. The ``graph`` baselines are checked to give the same
+triples as ours on the smallest size. Then SPARQL on the built graph, ours (pyoxigraph) against
+rdflib, at about 100k and 1M triples (:mod:`benchmarks.sparql`), and ``kg build`` of the
+article's data/triples.csv, as a user runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+ROWS_PER_TRIPLE = 1 / 5.0  # a synthetic row gives about 5 triples (fact, statement node, evidence)
+
+
+def plan(sizes: list[int], runs: int) -> list[tuple[int, str, int]]:
+    """(rows, job, runs) for every build measurement, in the order they run.
+
+    The rdflib ``graph`` job takes ~90 s at 100k rows here and would take ~15 minutes and ~8 GB
+    at 1M, so it runs 3 times at 10k, once at 100k and not at 1M; the rdflib ``facts`` job runs
+    once at 1M (~2 minutes); pyoxigraph's ``graph`` job runs once at 1M (~1.5 minutes).
+    """
+    jobs = []
+    for rows in sizes:
+        big = rows >= 1_000_000
+        jobs.append((rows, "ours", runs))
+        jobs.append((rows, "pyoxigraph-graph", 1 if big else runs))
+        jobs.append((rows, "pyoxigraph-facts", runs))
+        if rows <= 10_000:
+            jobs.append((rows, "rdflib-graph", runs))
+        elif rows <= 100_000:
+            jobs.append((rows, "rdflib-graph", 1))
+        jobs.append((rows, "rdflib-facts", 1 if big else runs))
+    return jobs
+
+
+def command(job: str, csv: Path, vocabulary: Path, out: Path) -> list[str]:
+    if job == "ours":
+        return [
+            *(PYTHON, "-m", "graph", "build", str(csv), "--vocabulary", str(vocabulary), "--out", str(out)),
+            *("--format", "turtle", "--format", "ntriples", "--quiet"),
+        ]
+    library, kind = job.split("-")
+    return [PYTHON, "-m", "benchmarks.baselines", library, kind, str(csv), str(vocabulary), str(out)]
+
+
+def measure(cmd: list[str], extra: list[str] = ()) -> tuple[float, int]:
+    """Wall seconds and peak RSS (bytes) of one run of ``cmd`` in a process of its own."""
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen([*cmd, *extra], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            errors.seek(0)
+            raise RuntimeError(f"{' '.join(cmd)} failed:\n{errors.read().decode(errors='replace')[-2000:]}")
+    return elapsed, usage.ru_maxrss * 1024  # ru_maxrss is in kilobytes on Linux
+
+
+def dataset(workdir: Path, rows: int) -> tuple[Path, Path]:
+    """The synthetic CSV and vocabulary of ``rows`` rows (made once, kept in the work folder)."""
+    from graph.synthetic import generate
+
+    folder = workdir / f"data-{rows}"
+    if not (folder / "triples.csv").exists():
+        generate(folder, rows)
+    return folder / "triples.csv", folder / "vocabulary.ttl"
+
+
+def same_triples(ours: Path, other: Path) -> bool:
+    """Whether two N-Triples files hold the same graph (compared in pyoxigraph stores, which keep
+    numbers by value: the pyoxigraph baseline writes 54.40 as 54.4)."""
+    import pyoxigraph as ox
+
+    def quads(path: Path) -> set[str]:
+        store = ox.Store()
+        store.bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES)
+        return {str(q) for q in store}
+
+    return quads(ours) == quads(other)
+
+
+def run_builds(workdir: Path, sizes: list[int], runs: int, log, triples: dict[int, int]) -> list[dict]:
+    """Every build measurement of the plan; ``triples`` gets how many triples kg build wrote per size."""
+    results = []
+    checked: set[str] = set()
+    for rows, job, count in plan(sizes, runs):
+        csv, vocabulary = dataset(workdir, rows)
+        out = workdir / f"out-{rows}-{job}"
+        times, peaks = [], []
+        for _ in range(count):
+            shutil.rmtree(out, ignore_errors=True)
+            seconds, rss = measure(command(job, csv, vocabulary, out))
+            times.append(seconds)
+            peaks.append(rss)
+            log(f"  {rows:>9,} rows  {job:<17} {seconds:8.2f} s  {rss / 2**20:8.0f} MiB")
+        if job == "ours":
+            with open(out / "graph.nt", "rb") as stream:
+                triples[rows] = sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 24), b""))
+        if job.endswith("-graph") and rows == min(sizes) and job not in checked:
+            if not same_triples(workdir / f"out-{rows}-ours" / "graph.nt", out / "graph.nt"):
+                raise AssertionError(f"{job} does not build the same graph as kg build")
+            checked.add(job)
+        if job != "ours" or rows != min(sizes):
+            shutil.rmtree(out, ignore_errors=True)
+        results.append(
+            {
+                "rows": rows,
+                "job": job,
+                "runs": count,
+                "seconds": times,
+                "peak_rss_bytes": peaks,
+                "median_seconds": statistics.median(times),
+                "median_peak_rss_bytes": statistics.median(peaks),
+            }
+        )
+    shutil.rmtree(workdir / f"out-{min(sizes)}-ours", ignore_errors=True)
+    return results
+
+
+def run_sparql(workdir: Path, triples: list[int], runs: int, log) -> list[dict]:
+    results = []
+    for target in triples:
+        csv, vocabulary = dataset(workdir, int(target * ROWS_PER_TRIPLE))
+        process = subprocess.run(
+            [PYTHON, "-m", "benchmarks.sparql", str(csv), str(vocabulary), str(runs)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        found = json.loads(process.stdout)
+        log(f"  SPARQL on {found['triples']:,} triples")
+        for query in found["queries"]:
+            log(
+                f"    {query['query']:<26} ours {query['ours_s'] * 1e3:9.2f} ms   rdflib {query['rdflib_s'] * 1e3:9.2f} ms"
+            )
+        results.append(found)
+    return results
+
+
+def run_article(runs: int, log) -> dict:
+    """``kg build`` of data/triples.csv with every export (into a temporary folder), as a user runs it."""
+    times = []
+    with tempfile.TemporaryDirectory() as out:
+        kg = shutil.which("kg", path=str(Path(PYTHON).parent)) or "kg"
+        for _ in range(runs):
+            seconds, rss = measure([kg, "build", "--out", out, "--quiet"])
+            times.append(seconds)
+    log(f"  kg build of data/triples.csv: {statistics.median(times):.2f} s (median of {runs})")
+    return {"runs": runs, "seconds": times, "median_seconds": statistics.median(times)}
+
+
+def machine() -> dict:
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        (
+            int(line.split()[1]) * 1024
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        0,
+    )
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": model,
+        "memory_bytes": memory,
+        "python": platform.python_version(),
+        "load_average_at_start": os.getloadavg(),
+        "versions": {name: metadata.version(name) for name in ("rdflib", "pyoxigraph", "pyshacl")},
+    }
+
+
+def table(result: dict) -> str:
+    """The results as the README shows them."""
+    builds = {(b["rows"], b["job"]): b for b in result["builds"]}
+    lines = [
+        "| rows | triples written | kg build | pyoxigraph, same graph | pyoxigraph, facts only | rdflib, same graph | rdflib, facts only |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for rows in sorted({b["rows"] for b in result["builds"]}):
+        ours = builds[(rows, "ours")]
+        cells = [f"{rows:,}", f"{result['triples'].get(str(rows), 0):,}", _cell(ours, None)]
+        for job in ("pyoxigraph-graph", "pyoxigraph-facts", "rdflib-graph", "rdflib-facts"):
+            cells.append(_cell(builds.get((rows, job)), ours))
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append(
+        "| triples | query | ours (pyoxigraph) | rdflib | rdflib, query parsed beforehand | speed-up |"
+    )
+    lines.append("|---:|---|---:|---:|---:|---:|")
+    for sparql in result["sparql"]:
+        for q in sparql["queries"]:
+            lines.append(
+                f"| {sparql['triples']:,} | {q['query']} | {_ms(q['ours_s'])} | {_ms(q['rdflib_s'])} | "
+                f"{_ms(q['rdflib_prepared_s'])} | {q['rdflib_s'] / q['ours_s']:.0f}x |"
+            )
+    article = result.get("article")
+    if article:
+        lines.append("")
+        lines.append(f"`kg build` of data/triples.csv (all exports): {article['median_seconds']:.2f} s")
+    return "\n".join(lines)
+
+
+def _cell(build: dict | None, ours: dict | None) -> str:
+    if build is None:
+        return "not run"
+    text = f"{build['median_seconds']:.1f} s, {build['median_peak_rss_bytes'] / 2**20:,.0f} MiB"
+    if build["runs"] < 3:
+        text += f" ({build['runs']} run)"
+    if ours is not None:
+        ratio = build["median_seconds"] / ours["median_seconds"]
+        text += f": ours {ratio:.1f}x faster" if ratio >= 1 else f": ours {1 / ratio:.1f}x slower"
+    return text
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1e3:.2f} ms"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="rows of the synthetic CSVs")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each build measurement (median)")
+    parser.add_argument("--sparql", default="100000,1000000", help="graph sizes (triples) for SPARQL")
+    parser.add_argument("--sparql-runs", type=int, default=5)
+    parser.add_argument("--json", type=Path, help="also write the results as JSON to this file")
+    parser.add_argument("--workdir", type=Path, default=ROOT / "benchmarks" / "out")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    sparql_sizes = [int(s) for s in args.sparql.split(",") if s]
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+
+    def log(text: str) -> None:
+        print(f"[{time.perf_counter() - started:6.0f} s] {text}", flush=True)
+
+    result = {"machine": machine(), "builds": [], "sparql": [], "triples": {}}
+    log(f"machine: {result['machine']['cpus']} CPUs, {result['machine']['cpu_model']}")
+    for rows in sizes:
+        dataset(args.workdir, rows)
+    log("datasets ready; builds:")
+    triples: dict[int, int] = {}
+    result["builds"] = run_builds(args.workdir, sizes, args.runs, log, triples)
+    result["triples"] = {str(rows): count for rows, count in triples.items()}
+    log("SPARQL:")
+    result["sparql"] = run_sparql(args.workdir, sparql_sizes, args.sparql_runs, log)
+    result["article"] = run_article(args.runs, log)
+    result["total_seconds"] = time.perf_counter() - started
+    print()
+    print(table(result))
+    print(f"\n{result['total_seconds']:.0f} s in all.")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
