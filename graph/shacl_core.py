@@ -16,9 +16,10 @@ from __future__ import annotations
 import datetime
 import decimal
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
+from operator import attrgetter
 
 import rdflib
 from rdflib import RDF, RDFS, XSD, BNode, Literal, URIRef
@@ -335,13 +336,106 @@ def _path_predicates(path) -> Iterable[str]:
         yield from _path_predicates(part)
 
 
-class _StatementNodes(list):
-    """Focus nodes that are exactly the table's statement nodes, in order (their facts alongside)."""
+class _StatementNodes(Sequence):
+    """Focus nodes that are exactly the table's statement nodes, in order; their IRIs are made when asked."""
 
-    def __init__(self, iris: list[str], facts: list):
-        super().__init__(iris)
+    def __init__(self, prefix: str, facts: list):
+        self.prefix = prefix
         self.facts = facts
-        self.special: list[int] | None = None
+        self.positions: _Positions | None = None
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.prefix + f.statement_key for f in self.facts[index]]
+        return self.prefix + self.facts[index].statement_key
+
+    def __iter__(self):
+        prefix = self.prefix
+        return (prefix + f.statement_key for f in self.facts)
+
+
+class _Positions(dict):
+    """Statement key -> position, for statements with qualifiers; ``by_iri`` for shared IRIs."""
+
+    def __init__(self):
+        super().__init__()
+        self.by_iri: dict[str, int] = {}
+
+
+_GETTERS = {  # the single value (or None) each statement node has for these predicates
+    RDF_PREDICATE: attrgetter("predicate_iri"),
+    RDF_SUBJECT: attrgetter("subject_iri"),
+    DERIVED_FROM: attrgetter("evidence_node"),
+    UNIT: attrgetter("unit_iri"),
+    APPROXIMATION: attrgetter("approximation_iri"),
+}
+
+
+class _ColumnValues(Sequence):
+    """The values of one predicate on every statement node, read from the facts' fields without making a
+    tuple per node; ``special`` holds the nodes whose qualifiers add values."""
+
+    def __init__(self, facts: list, predicate: str, special: dict[int, tuple[Term, ...]]):
+        self.facts = facts
+        self.special = special
+        getter = _GETTERS.get(predicate)
+        if getter is None and predicate == RDF_OBJECT:
+            getter = _fact_object
+        self.getter = getter  # None: the facts give no value for this predicate
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        found = self.special.get(index)
+        if found is not None:
+            return found
+        if self.getter is None:
+            return ()
+        value = self.getter(self.facts[index])
+        return () if value is None else (value,)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def count_below(self, minimum: int) -> list[int]:
+        special = self.special
+        found = [i for i, vs in special.items() if len(vs) < minimum]
+        if minimum > 1 or (minimum == 1 and self.getter is None):
+            found += [i for i in range(len(self)) if i not in special]
+        elif minimum == 1:
+            found += [i for i, v in enumerate(map(self.getter, self.facts)) if v is None and i not in special]
+        return sorted(found)
+
+    def count_above(self, maximum: int) -> list[int]:
+        special = self.special
+        found = [i for i, vs in special.items() if len(vs) > maximum]
+        if maximum == 0 and self.getter is not None:
+            found += [
+                i for i, v in enumerate(map(self.getter, self.facts)) if v is not None and i not in special
+            ]
+        return sorted(found)
+
+    def distinct(self) -> set[Term]:
+        found = set(chain.from_iterable(self.special.values()))
+        if self.getter is not None:
+            found.update(map(self.getter, self.facts))
+            found.discard(None)
+        return found
+
+    def with_values(self, bad: set[Term]) -> list[tuple[int, Term]]:
+        special = self.special
+        found = [(i, v) for i, vs in special.items() for v in vs if v in bad]
+        if self.getter is not None:
+            found += [
+                (i, v) for i, v in enumerate(map(self.getter, self.facts)) if v in bad and i not in special
+            ]
+        return sorted(found, key=lambda pair: pair[0])
 
 
 class _TableView:
@@ -405,27 +499,37 @@ class _TableView:
         found = self._statement_values(fact, predicate)
         return found + [v for v in values or () if v not in found]
 
-    def values(self, nodes: list[Term], predicate: str) -> list[tuple[Term, ...]]:
+    def values(self, nodes: Sequence[Term], predicate: str) -> Sequence[tuple[Term, ...]]:
         """The objects of ``predicate`` for each node, aligned with ``nodes``."""
         if not isinstance(nodes, _StatementNodes):
             return [tuple(self.objects(node, predicate)) for node in nodes]
-        column = _COLUMNS.get(predicate)
-        result = list(map(column, nodes.facts)) if column is not None else [()] * len(nodes)
-        for index in self._special_statements(nodes):
-            result[index] = tuple(self.objects(nodes[index], predicate))
-        return result
+        special: dict[int, tuple[Term, ...]] = {}
+        positions = self._statement_positions(nodes)
+        for key, extra in self._extras.items():
+            if any(p == predicate for p, _ in extra):
+                index = positions[key]
+                special[index] = tuple(self._statement_values(nodes.facts[index], predicate))
+        for (subject, p), found in self._index.items():
+            if p == predicate and subject.startswith(self.prefix) and subject in positions.by_iri:
+                index = positions.by_iri[subject]
+                old = special.get(index) or tuple(_fixed_values(nodes.facts[index], predicate))
+                special[index] = old + tuple(v for v in found if v not in old)
+        return _ColumnValues(nodes.facts, predicate, special)
 
-    def _special_statements(self, nodes: _StatementNodes) -> list[int]:
-        """Positions of the statement nodes with triples beyond those of their fact (qualifiers ...)."""
-        if nodes.special is None:
+    def _statement_positions(self, nodes: _StatementNodes) -> _Positions:
+        """Where the statement nodes with qualifiers, or with triples of their own IRI, are in ``nodes``."""
+        if nodes.positions is None:
             extras, prefix = self._extras, self.prefix
             shared = {s for s, _ in self._index if s.startswith(prefix)}
-            nodes.special = [
-                i
-                for i, f in enumerate(nodes.facts)
-                if f.statement_key in extras or (shared and prefix + f.statement_key in shared)
-            ]
-        return nodes.special
+            positions = _Positions()
+            for i, f in enumerate(nodes.facts):
+                key = f.statement_key
+                if key in extras:
+                    positions[key] = i
+                if shared and prefix + key in shared:
+                    positions.by_iri[prefix + key] = i
+            nodes.positions = positions
+        return nodes.positions
 
     def subjects(self, predicate: str, node: Term) -> list[Term]:
         inverse = self._inverse.get(predicate)
@@ -436,6 +540,29 @@ class _TableView:
                 if s not in found:
                     found.append(s)
         return inverse.get(node, [])
+
+    def subjects_with(self, predicate: str) -> dict[Term, None]:
+        """Every subject of ``predicate``, each once."""
+        found = {s: None for s, p in self._index if p == predicate}
+        column = _COLUMNS.get(predicate)
+        if column is not None:
+            prefix = self.prefix
+            found.update((prefix + f.statement_key, None) for f in self.table.statements if column(f))
+        found.update(
+            (self.prefix + key, None)
+            for key, items in self._extras.items()
+            if any(p == predicate for p, _ in items)
+        )
+        return found
+
+    def objects_with(self, predicate: str) -> dict[Term, None]:
+        """Every object of ``predicate``, each once."""
+        found = {v: None for (_, p), values in self._index.items() if p == predicate for v in values}
+        column = _COLUMNS.get(predicate)
+        if column is not None:
+            found.update((v, None) for f in self.table.statements for v in column(f))
+        found.update((v, None) for items in self._extras.values() for p, v in items if p == predicate)
+        return found
 
     def pairs(self, predicate: str) -> Iterable[tuple[Term, Term]]:
         """Every (subject, object) of ``predicate``."""
@@ -537,17 +664,16 @@ class _TableView:
         """The focus nodes of a shape's targets, each once."""
         if len(targets) == 1 and targets[0][0] == "subjectsOf" and targets[0][1] in _ALWAYS:
             predicate = targets[0][1]
-            if not any(p == predicate and self.statement(s) is None for s, p in self._index):
-                facts = self.table.statements  # exactly the statement nodes
-                return _StatementNodes([self.prefix + f.statement_key for f in facts], facts)
+            if not any(p == predicate for _, p in self._index):  # no other subject has the predicate
+                return _StatementNodes(self.prefix, self.table.statements)
         nodes: dict[Term, None] = {}
         for kind, value in targets:
             if kind == "node":
                 nodes[value] = None
             elif kind == "subjectsOf":
-                nodes.update((s, None) for s, _ in self.pairs(value))
+                nodes.update(self.subjects_with(value))
             elif kind == "objectsOf":
-                nodes.update((o, None) for _, o in self.pairs(value))
+                nodes.update(self.objects_with(value))
             elif kind == "sparql":
                 nodes.update(
                     (this if isinstance(this, str) else _from_oxigraph(this), None)
@@ -737,9 +863,22 @@ class _Run:
         key = (id(shape), node)
         found = self._conforms.get(key)
         if found is None:
-            self._conforms[key] = True  # a shape that refers back to itself: assume it conforms meanwhile
-            found = self._conforms[key] = not self.evaluate(shape, [node])
+            self.learn_conformance(shape, [node])
+            found = self._conforms[key]
         return found
+
+    def learn_conformance(self, shape: _Shape, nodes: Iterable[Term]) -> None:
+        """Work out at once whether each of ``nodes`` conforms to ``shape`` (one evaluation, not one each)."""
+        known = self._conforms
+        todo = [node for node in dict.fromkeys(nodes) if (id(shape), node) not in known]
+        if not todo:
+            return
+        for node in todo:
+            known[(id(shape), node)] = (
+                True  # a shape that refers back to itself: assume it conforms meanwhile
+            )
+        for result in self.evaluate(shape, todo):
+            known[(id(shape), result.focus)] = False
 
     def evaluate(self, shape: _Shape, focus: list[Term]) -> list[ShaclResult]:
         """The results of ``shape`` on each focus node (nested property shapes report their own)."""
@@ -838,18 +977,23 @@ class _Run:
     # --- cardinality
 
     def _mincount(self, shape, minimum, focus, values):
+        if isinstance(values, _ColumnValues):
+            return [(i, None, "MinCountConstraintComponent") for i in values.count_below(minimum)]
         return [(i, None, "MinCountConstraintComponent") for i, v in enumerate(values) if len(v) < minimum]
 
     def _maxcount(self, shape, maximum, focus, values):
+        if isinstance(values, _ColumnValues):
+            return [(i, None, "MaxCountConstraintComponent") for i in values.count_above(maximum)]
         return [(i, None, "MaxCountConstraintComponent") for i, v in enumerate(values) if len(v) > maximum]
 
     # --- checks of single values, each distinct value checked once
 
     def _each_value(self, values, ok: Callable[[Term], bool], component: str):
-        distinct = set(chain.from_iterable(values))
-        bad = {value for value in distinct if not ok(value)}
+        bad = {value for value in _distinct(values) if not ok(value)}
         if not bad:
             return []
+        if isinstance(values, _ColumnValues):
+            return [(i, v, component) for i, v in values.with_values(bad)]
         return [(i, v, component) for i, vs in enumerate(values) for v in vs if v in bad]
 
     def _class(self, shape, cls, focus, values):
@@ -961,23 +1105,33 @@ class _Run:
     def _in(self, shape, members, focus, values):
         return self._each_value(values, lambda v: v in members, "InConstraintComponent")
 
+    def _learn(self, shapes: Iterable[_Shape], values) -> None:
+        distinct = _distinct(values)
+        for shape in shapes:
+            self.learn_conformance(shape, distinct)
+
     def _node(self, shape, inner, focus, values):
+        self._learn([inner], values)
         return self._each_value(values, lambda v: self.conforms(inner, v), "NodeConstraintComponent")
 
     def _not(self, shape, inner, focus, values):
+        self._learn([inner], values)
         return self._each_value(values, lambda v: not self.conforms(inner, v), "NotConstraintComponent")
 
     def _and(self, shape, members, focus, values):
+        self._learn(members, values)
         return self._each_value(
             values, lambda v: all(self.conforms(m, v) for m in members), "AndConstraintComponent"
         )
 
     def _or(self, shape, members, focus, values):
+        self._learn(members, values)
         return self._each_value(
             values, lambda v: any(self.conforms(m, v) for m in members), "OrConstraintComponent"
         )
 
     def _xone(self, shape, members, focus, values):
+        self._learn(members, values)
         return self._each_value(
             values, lambda v: sum(self.conforms(m, v) for m in members) == 1, "XoneConstraintComponent"
         )
@@ -1000,6 +1154,7 @@ class _Run:
     def _qualified(self, shape, argument, focus, values):
         inner, low, high, disjoint = argument
         siblings = self._siblings(shape, inner) if disjoint else []
+        self._learn([inner, *siblings], values)
         results = []
         for i, vs in enumerate(values):
             count = sum(
@@ -1096,6 +1251,12 @@ _NODE_KINDS = {
     str(SH.BlankNodeOrLiteral): {"BlankNode", "Literal"},
     str(SH.IRIOrLiteral): {"IRI", "Literal"},
 }
+
+
+def _distinct(values) -> set[Term]:
+    if isinstance(values, _ColumnValues):
+        return values.distinct()
+    return set(chain.from_iterable(values))
 
 
 def _compare_literal(left: Literal, right: Literal) -> int:
