@@ -51,6 +51,7 @@ def build_table(fact_set: FactSet, include_vocabulary: bool = True) -> TripleTab
     evidence = _EvidenceNodes(base, others)
     statements: list[Fact] = []
     by_id: dict[str, Fact] = {}
+    by_predicate: dict[str, list[Fact]] = {}
     digest = _statement_digest
     node_of = evidence.node
     for fact in fact_set.facts:
@@ -61,11 +62,19 @@ def build_table(fact_set: FactSet, include_vocabulary: bool = True) -> TripleTab
         if fact.statement_id:
             by_id[fact.statement_id] = fact
         statements.append(fact)
+        same = by_predicate.get(fact.predicate_iri)
+        if same is None:
+            by_predicate[fact.predicate_iri] = [fact]
+        else:
+            same.append(fact)
     extras: dict[str, set[Item]] = {}
+    qualified: dict[str, Fact] = {}
     for fact in fact_set.facts:
         if not fact.qualifies:
             continue
-        key = by_id[fact.qualifies].statement_key
+        statement = by_id[fact.qualifies]
+        key = statement.statement_key
+        qualified[key] = statement
         items = extras.setdefault(key, set())
         items.add(
             (fact.predicate_iri, fact.object_is_literal, fact.object_value, fact.datatype_iri, fact.language)
@@ -84,6 +93,8 @@ def build_table(fact_set: FactSet, include_vocabulary: bool = True) -> TripleTab
         others={subject: sorted(items) for subject, items in others.items()},
         statements=statements,
         extras={key: sorted(items) for key, items in extras.items()},
+        qualified=qualified,
+        by_predicate=by_predicate,
     )
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
@@ -342,7 +343,6 @@ class _StatementNodes(Sequence):
     def __init__(self, prefix: str, facts: list):
         self.prefix = prefix
         self.facts = facts
-        self.positions: _Positions | None = None
 
     def __len__(self) -> int:
         return len(self.facts)
@@ -357,14 +357,6 @@ class _StatementNodes(Sequence):
         return (prefix + f.statement_key for f in self.facts)
 
 
-class _Positions(dict):
-    """Statement key -> position, for statements with qualifiers; ``by_iri`` for shared IRIs."""
-
-    def __init__(self):
-        super().__init__()
-        self.by_iri: dict[str, int] = {}
-
-
 _GETTERS = {  # the single value (or None) each statement node has for these predicates
     RDF_PREDICATE: attrgetter("predicate_iri"),
     RDF_SUBJECT: attrgetter("subject_iri"),
@@ -376,15 +368,20 @@ _GETTERS = {  # the single value (or None) each statement node has for these pre
 
 class _ColumnValues(Sequence):
     """The values of one predicate on every statement node, read from the facts' fields without making a
-    tuple per node; ``special`` holds the nodes whose qualifiers add values."""
+    tuple per node. ``special`` (``id(fact)`` -> values) holds the nodes whose qualifiers add values;
+    a predicate every statement node has once needs no pass over the facts for cardinality."""
 
-    def __init__(self, facts: list, predicate: str, special: dict[int, tuple[Term, ...]]):
+    def __init__(
+        self, facts: list, predicate: str, special: dict[int, tuple[Term, ...]], special_facts: list
+    ):
         self.facts = facts
         self.special = special
+        self.special_facts = special_facts
         getter = _GETTERS.get(predicate)
         if getter is None and predicate == RDF_OBJECT:
             getter = _fact_object
         self.getter = getter  # None: the facts give no value for this predicate
+        self.always = predicate in _ALWAYS  # every statement node has exactly one value
 
     def __len__(self) -> int:
         return len(self.facts)
@@ -392,50 +389,63 @@ class _ColumnValues(Sequence):
     def __getitem__(self, index):
         if isinstance(index, slice):
             return [self[i] for i in range(len(self))[index]]
-        found = self.special.get(index)
+        fact = self.facts[index]
+        found = self.special.get(id(fact))
         if found is not None:
             return found
         if self.getter is None:
             return ()
-        value = self.getter(self.facts[index])
+        value = self.getter(fact)
         return () if value is None else (value,)
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))
 
+    def _position(self, fact) -> int:
+        return bisect_left(self.facts, fact.statement_key, key=_STATEMENT_KEY)
+
+    def _special_where(self, test) -> list[int]:
+        return [self._position(f) for f in self.special_facts if test(self.special[id(f)])]
+
     def count_below(self, minimum: int) -> list[int]:
-        special = self.special
-        found = [i for i, vs in special.items() if len(vs) < minimum]
-        if minimum > 1 or (minimum == 1 and self.getter is None):
-            found += [i for i in range(len(self)) if i not in special]
-        elif minimum == 1:
-            found += [i for i, v in enumerate(map(self.getter, self.facts)) if v is None and i not in special]
+        special, getter, facts = self.special, self.getter, self.facts
+        found = self._special_where(lambda vs: len(vs) < minimum)
+        if minimum > 1 or (minimum == 1 and getter is None):
+            found += [i for i, f in enumerate(facts) if id(f) not in special]
+        elif minimum == 1 and not self.always:
+            found += [
+                i for i, v in enumerate(map(getter, facts)) if v is None and id(facts[i]) not in special
+            ]
         return sorted(found)
 
     def count_above(self, maximum: int) -> list[int]:
-        special = self.special
-        found = [i for i, vs in special.items() if len(vs) > maximum]
-        if maximum == 0 and self.getter is not None:
+        special, getter, facts = self.special, self.getter, self.facts
+        found = self._special_where(lambda vs: len(vs) > maximum)
+        if maximum == 0 and getter is not None:
             found += [
-                i for i, v in enumerate(map(self.getter, self.facts)) if v is not None and i not in special
+                i for i, v in enumerate(map(getter, facts)) if v is not None and id(facts[i]) not in special
             ]
         return sorted(found)
 
     def distinct(self) -> set[Term]:
         found = set(chain.from_iterable(self.special.values()))
         if self.getter is not None:
-            found.update(map(self.getter, self.facts))
+            found.update(map(self.getter, self.facts))  # a special node's own value is among its values
             found.discard(None)
         return found
 
     def with_values(self, bad: set[Term]) -> list[tuple[int, Term]]:
-        special = self.special
-        found = [(i, v) for i, vs in special.items() for v in vs if v in bad]
-        if self.getter is not None:
-            found += [
-                (i, v) for i, v in enumerate(map(self.getter, self.facts)) if v in bad and i not in special
-            ]
+        getter = self.getter
+        found = []
+        if getter is not None:
+            found = [(i, v) for i, v in enumerate(map(getter, self.facts)) if v in bad]
+        for fact in self.special_facts:
+            own = getter(fact) if getter is not None else None
+            found += [(self._position(fact), v) for v in self.special[id(fact)] if v in bad and v != own]
         return sorted(found, key=lambda pair: pair[0])
+
+
+_STATEMENT_KEY = attrgetter("statement_key")
 
 
 class _TableView:
@@ -451,14 +461,29 @@ class _TableView:
         self._index: dict[tuple[str, str], list[Term]] = {}  # (subject, predicate) -> objects, not statements
         self._statements: dict[str, object] | None = None
         self._inverse: dict[str, dict[Term, list[Term]]] = {}
-        for subject in table.order:
-            facts = table.subjects.get(subject, ())
-            for fact in facts:
-                if fact.predicate_iri in predicates:
-                    self._add(subject, fact.predicate_iri, _fact_object(fact))
-            for p, is_literal, value, datatype, language in table.others.get(subject, ()):
+        index = self._index
+        for predicate in predicates:
+            for fact in table.by_predicate.get(predicate, ()):
+                values = index.get((fact.subject_iri, predicate))
+                value = _fact_object(fact)
+                if values is None:
+                    index[(fact.subject_iri, predicate)] = [value]
+                elif value not in values:
+                    values.append(value)
+        if not table.by_predicate:  # a table not made by the builder
+            for subject, facts in table.subjects.items():
+                for fact in facts:
+                    if fact.predicate_iri in predicates:
+                        self._add(subject, fact.predicate_iri, _fact_object(fact))
+        for subject, items in table.others.items():
+            for p, is_literal, value, datatype, language in items:
                 if p in predicates:
-                    self._add(subject, p, (value, datatype, language) if is_literal else value)
+                    value = (value, datatype, language) if is_literal else value
+                    values = index.get((subject, p))
+                    if values is None:
+                        index[(subject, p)] = [value]
+                    elif value not in values:
+                        values.append(value)
         self._extras: dict[str, list[tuple[str, Term]]] = {
             key: [(p, (v, dt, lang) if lit else v) for p, lit, v, dt, lang in items]
             for key, items in table.extras.items()
@@ -502,34 +527,33 @@ class _TableView:
     def values(self, nodes: Sequence[Term], predicate: str) -> Sequence[tuple[Term, ...]]:
         """The objects of ``predicate`` for each node, aligned with ``nodes``."""
         if not isinstance(nodes, _StatementNodes):
-            return [tuple(self.objects(node, predicate)) for node in nodes]
-        special: dict[int, tuple[Term, ...]] = {}
-        positions = self._statement_positions(nodes)
+            get, objects, prefix = self._index.get, self.objects, self.prefix
+            # a node that is not in the index may still be a statement node
+            return [
+                tuple(found)
+                if (found := get((node, predicate))) is not None and not node.startswith(prefix)
+                else tuple(objects(node, predicate))
+                if isinstance(node, str) and node.startswith(prefix)
+                else tuple(found or ())
+                for node in nodes
+            ]
+        special: dict[int, tuple[Term, ...]] = {}  # id(fact) -> values, where qualifiers add some
+        special_facts = []
         for key, extra in self._extras.items():
             if any(p == predicate for p, _ in extra):
-                index = positions[key]
-                special[index] = tuple(self._statement_values(nodes.facts[index], predicate))
+                fact = self.table.qualified[key]
+                special[id(fact)] = tuple(self._statement_values(fact, predicate))
+                special_facts.append(fact)
         for (subject, p), found in self._index.items():
-            if p == predicate and subject.startswith(self.prefix) and subject in positions.by_iri:
-                index = positions.by_iri[subject]
-                old = special.get(index) or tuple(_fixed_values(nodes.facts[index], predicate))
-                special[index] = old + tuple(v for v in found if v not in old)
-        return _ColumnValues(nodes.facts, predicate, special)
-
-    def _statement_positions(self, nodes: _StatementNodes) -> _Positions:
-        """Where the statement nodes with qualifiers, or with triples of their own IRI, are in ``nodes``."""
-        if nodes.positions is None:
-            extras, prefix = self._extras, self.prefix
-            shared = {s for s, _ in self._index if s.startswith(prefix)}
-            positions = _Positions()
-            for i, f in enumerate(nodes.facts):
-                key = f.statement_key
-                if key in extras:
-                    positions[key] = i
-                if shared and prefix + key in shared:
-                    positions.by_iri[prefix + key] = i
-            nodes.positions = positions
-        return nodes.positions
+            if p == predicate and subject.startswith(self.prefix):
+                fact = self.statement(subject)
+                if fact is not None:
+                    old = special.get(id(fact))
+                    if old is None:
+                        old = tuple(_fixed_values(fact, predicate))
+                        special_facts.append(fact)
+                    special[id(fact)] = old + tuple(v for v in found if v not in old)
+        return _ColumnValues(nodes.facts, predicate, special, special_facts)
 
     def subjects(self, predicate: str, node: Term) -> list[Term]:
         inverse = self._inverse.get(predicate)
@@ -558,9 +582,10 @@ class _TableView:
     def objects_with(self, predicate: str) -> dict[Term, None]:
         """Every object of ``predicate``, each once."""
         found = {v: None for (_, p), values in self._index.items() if p == predicate for v in values}
-        column = _COLUMNS.get(predicate)
-        if column is not None:
-            found.update((v, None) for f in self.table.statements for v in column(f))
+        getter = _GETTERS.get(predicate) or (_fact_object if predicate == RDF_OBJECT else None)
+        if getter is not None:
+            found.update(dict.fromkeys(map(getter, self.table.statements)))
+            found.pop(None, None)
         found.update((v, None) for items in self._extras.values() for p, v in items if p == predicate)
         return found
 
@@ -814,7 +839,7 @@ class _Run:
     def __init__(self, validator: Validator, view: _TableView):
         self.validator = validator
         self.view = view
-        self._conforms: dict[tuple[int, Term], bool] = {}
+        self._conforms: dict[int, dict[Term, bool]] = {}  # id(shape) -> node -> conforms
         self._literals: dict[tuple[str, str, str], Literal] = {}
 
     def literal(self, term: tuple[str, str, str]) -> Literal:
@@ -860,54 +885,72 @@ class _Run:
         return [*table.order, *(table.statement_prefix + f.statement_key for f in table.statements)]
 
     def conforms(self, shape: _Shape, node: Term) -> bool:
-        key = (id(shape), node)
-        found = self._conforms.get(key)
-        if found is None:
+        known = self._conforms.get(id(shape))
+        if known is None or node not in known:
             self.learn_conformance(shape, [node])
-            found = self._conforms[key]
-        return found
+            known = self._conforms[id(shape)]
+        return known[node]
 
     def learn_conformance(self, shape: _Shape, nodes: Iterable[Term]) -> None:
         """Work out at once whether each of ``nodes`` conforms to ``shape`` (one evaluation, not one each)."""
-        known = self._conforms
-        todo = [node for node in dict.fromkeys(nodes) if (id(shape), node) not in known]
+        known = self._conforms.setdefault(id(shape), {})
+        todo = [node for node in dict.fromkeys(nodes) if node not in known]
         if not todo:
             return
-        for node in todo:
-            known[(id(shape), node)] = (
-                True  # a shape that refers back to itself: assume it conforms meanwhile
-            )
-        for result in self.evaluate(shape, todo):
-            known[(id(shape), result.focus)] = False
+        known.update(dict.fromkeys(todo, True))  # a shape that refers to itself: assume it conforms meanwhile
+        for node in self.failing(shape, todo):
+            known[node] = False
 
     def evaluate(self, shape: _Shape, focus: list[Term]) -> list[ShaclResult]:
         """The results of ``shape`` on each focus node (nested property shapes report their own)."""
-        if shape.deactivated:
-            return []
         results: list[ShaclResult] = []
+        self._run_shape(shape, focus, results, None)
+        return results
+
+    def failing(self, shape: _Shape, focus: list[Term]) -> set[Term]:
+        """The focus nodes that do not conform to ``shape`` (results of nested shapes included)."""
+        failed: set[Term] = set()
+        self._run_shape(shape, focus, None, failed)
+        return failed
+
+    def _run_shape(self, shape: _Shape, focus, results: list | None, failed: set | None) -> None:
+        """Evaluate ``shape``: report results into ``results``, or the failing focus nodes into ``failed``."""
+        if shape.deactivated:
+            return
         values = None
         for kind, argument in shape.constraints:
             if kind == "Property" and shape.path is None:
-                results.extend(self.evaluate(argument, focus))  # from the same focus nodes
+                self._run_shape(argument, focus, results, failed)  # from the same focus nodes
                 continue
             if values is None:
                 values = (
                     self.path_values(focus, shape.path) if shape.path is not None else [(n,) for n in focus]
                 )
             if kind == "Property":  # from each value node
-                results.extend(self.evaluate(argument, list(dict.fromkeys(chain.from_iterable(values)))))
+                nodes = list(dict.fromkeys(chain.from_iterable(values)))
+                if results is not None:
+                    self._run_shape(argument, nodes, results, None)
+                else:
+                    bad = self.failing(argument, nodes)
+                    failed.update(f for f, vs in zip(focus, values, strict=True) if any(v in bad for v in vs))
                 continue
             if kind == "Sparql":
-                results.extend(self._sparql(shape, argument, focus))
+                found = self._sparql(shape, argument, focus)
+                if results is not None:
+                    results.extend(found)
+                else:
+                    failed.update(r.focus for r in found)
                 continue
             for index, value, component, *path in getattr(self, f"_{kind.lower()}")(
                 shape, argument, focus, values
             ):
+                if results is None:
+                    failed.add(focus[index])
+                    continue
                 path_iri = path[0] if path else shape.path_iri
                 results.append(
                     ShaclResult(focus[index], path_iri, value, component, shape.node, shape.severity)
                 )
-        return results
 
     def _sparql(self, shape: _Shape, query: _SparqlQuery, focus: list[Term]) -> list[ShaclResult]:
         """pyshacl's reading of a SPARQL constraint: each solution for a focus node is a result."""

@@ -71,6 +71,10 @@ class TripleTable:
     statements: list[Fact]
     #: qualifier items (and their own evidence) by statement key, sorted, without repeats
     extras: dict[str, list[Item]] = field(default_factory=dict)
+    #: the fact of each statement key in ``extras``
+    qualified: dict[str, Fact] = field(default_factory=dict)
+    #: the facts of ``subjects`` by predicate, for readers that want a few predicates only
+    by_predicate: dict[str, list[Fact]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.statement_prefix = f"{self.base}statement/"
