@@ -26,7 +26,7 @@ from .errors import InputError
 from .facts import Fact, FactSet
 from .knowledge_graph import KnowledgeGraph
 from .sources import SourceDocument, squeeze
-from .triple_table import DERIVED_FROM, Item, TripleTable
+from .triple_table import DERIVED_FROM, Item, TripleTable, statement_items
 from .vocabulary import DCTERMS, KG
 
 _TYPE, _EVIDENCE, _QUOTE, _PART_OF = str(RDF.type), str(KG.Evidence), str(KG.quote), str(DCTERMS.isPartOf)
@@ -54,9 +54,12 @@ def build_table(fact_set: FactSet, include_vocabulary: bool = True) -> TripleTab
     by_predicate: dict[str, list[Fact]] = {}
     digest = _statement_digest
     node_of = evidence.node
+    optional = 0  # kg:unit and kg:approximation triples of statement nodes
     for fact in fact_set.facts:
         if fact.qualifies:
             continue
+        if fact.unit_iri is not None or fact.approximation_iri is not None:
+            optional += (fact.unit_iri is not None) + (fact.approximation_iri is not None)
         fact.statement_key = fact.statement_id or digest(fact)
         fact.evidence_node = node_of(fact)
         if fact.statement_id:
@@ -87,6 +90,7 @@ def build_table(fact_set: FactSet, include_vocabulary: bool = True) -> TripleTab
             others.setdefault(subject, set()).add(item)
     statements.sort(key=attrgetter("statement_key"))
     by_subject = {subject: facts for subject, facts in fact_set.by_subject.items()}
+    added = sum(len(items - set(statement_items(qualified[key]))) for key, items in extras.items())
     return TripleTable(
         base=base,
         subjects=by_subject,
@@ -95,6 +99,7 @@ def build_table(fact_set: FactSet, include_vocabulary: bool = True) -> TripleTab
         extras={key: sorted(items) for key, items in extras.items()},
         qualified=qualified,
         by_predicate=by_predicate,
+        statement_triples=4 * len(statements) + optional + added,
     )
 
 

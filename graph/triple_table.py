@@ -75,6 +75,8 @@ class TripleTable:
     qualified: dict[str, Fact] = field(default_factory=dict)
     #: the facts of ``subjects`` by predicate, for readers that want a few predicates only
     by_predicate: dict[str, list[Fact]] = field(default_factory=dict)
+    #: how many triples the statement nodes have, when the builder has counted them
+    statement_triples: int | None = None
 
     def __post_init__(self) -> None:
         self.statement_prefix = f"{self.base}statement/"
@@ -87,24 +89,22 @@ class TripleTable:
         return self._size
 
     def _count(self) -> int:
-        size = 0
+        segments = list(self.segments())
+        if any(kind == "blocks" for kind, _ in segments):  # rare: count what the blocks hold
+            return sum(len(items) for _, items in self.blocks())
         subjects, others = self.subjects, self.others
-        for kind, run in self.segments():
-            if kind == "subjects":
-                for subject in run:
-                    if subject in subjects and subject in others:
-                        size += len(self.items(subject))
-                    else:
-                        size += len(subjects.get(subject) or others[subject])
-            elif kind == "statements":
-                size += 4 * len(run)
-                size += sum(fact.unit_iri is not None for fact in run)
-                size += sum(fact.approximation_iri is not None for fact in run)
-                by_key = {fact.statement_key: fact for fact in run if fact.statement_key in self.extras}
-                for fact in by_key.values():
-                    size += len(self.statement_node_items(fact)) - len(statement_items(fact))
-            else:
-                size += sum(len(items) for _, items in run)
+        size = sum(map(len, subjects.values())) + sum(map(len, others.values()))
+        for subject in subjects.keys() & others.keys():  # a subject with facts and other triples
+            size += len(self.items(subject)) - len(subjects[subject]) - len(others[subject])
+        if self.statement_triples is not None:
+            return size + self.statement_triples
+        statements = self.statements
+        size += 4 * len(statements)
+        size += sum(fact.unit_iri is not None for fact in statements)
+        size += sum(fact.approximation_iri is not None for fact in statements)
+        by_key = {fact.statement_key: fact for fact in statements if fact.statement_key in self.extras}
+        for fact in by_key.values():
+            size += len(self.statement_node_items(fact)) - len(statement_items(fact))
         return size
 
     def segments(self) -> Iterator[tuple[str, list]]:
