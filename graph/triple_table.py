@@ -18,6 +18,7 @@ import heapq
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 
 from rdflib import RDF
 from rdflib.namespace import PROV
@@ -51,11 +52,7 @@ def statement_items(fact: Fact) -> list[Item]:
 
 def merge_items(*runs: list[Item]) -> list[Item]:
     """Sorted runs of items merged into one sorted list without repeats."""
-    merged: list[Item] = []
-    for item in heapq.merge(*runs):
-        if not merged or merged[-1] != item:
-            merged.append(item)
-    return merged
+    return sorted(set(chain.from_iterable(runs)))
 
 
 @dataclass

@@ -17,7 +17,6 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import RDF, XSD
 
-from ..facts import FACT_ORDER
 from ..knowledge_graph import KnowledgeGraph
 from ..triple_table import (
     APPROXIMATION,
@@ -213,12 +212,31 @@ def turtle_chunks(graph: KnowledgeGraph) -> Iterator[str]:
     if not len(table):
         return
     yield terms.header
-    subjects, others, extras = table.subjects, table.others, table.extras
-    cache, abbreviate, predicate_of, literal = terms.cache, terms.iri, terms.predicate, terms.literal
-    statement_subject = terms.abbreviator(table.statement_prefix)
-    o_, p_, s_, d_, a_, u_ = map(
-        predicate_of, (RDF_OBJECT, RDF_PREDICATE, RDF_SUBJECT, DERIVED_FROM, APPROXIMATION, UNIT)
-    )
+    subjects, others, extras, prefix = table.subjects, table.others, table.extras, table.statement_prefix
+    cache, abbreviate = terms.cache, terms.iri
+    needs_escape = _NEEDS_ESCAPE.search
+    predicates: dict[str, str] = {}
+    datatypes: dict[str, tuple] = {}  # datatype -> (fullmatch of Turtle's own syntax or None, "^^dt")
+
+    def predicate_of(predicate: str) -> str:
+        found = predicates.get(predicate)
+        if found is None:
+            found = predicates[predicate] = terms.predicate(predicate)
+        return found
+
+    def literal(value: str, datatype: str, language: str) -> str:
+        text = f'"{value}"' if needs_escape(value) is None else quoted(value)
+        if language:
+            return f"{text}@{language.lower()}"
+        if not datatype or datatype == _XSD_STRING:
+            return text
+        info = datatypes.get(datatype)
+        if info is None:
+            inline = _INLINE.get(datatype)
+            info = datatypes[datatype] = (inline.fullmatch if inline else None, "^^" + abbreviate(datatype))
+        if info[0] is not None and info[0](value):
+            return value
+        return text + info[1]
 
     def block(subject: str, items: list[Item]) -> str:
         parts = [cache.get(subject) or abbreviate(subject)]
@@ -231,11 +249,33 @@ def turtle_chunks(graph: KnowledgeGraph) -> Iterator[str]:
                 parts.append(f" , {obj}")
             else:
                 separator = " " if previous is None else " ;\n\t"
-                parts.append(f"{separator}{predicate_of(predicate)} {obj}")
+                parts.append(f"{separator}{predicates.get(predicate) or predicate_of(predicate)} {obj}")
                 previous = predicate
         parts.append(" .\n")
         return "".join(parts)
 
+    def fact_block(subject: str, facts: list) -> str:
+        parts = [cache.get(subject) or abbreviate(subject)]
+        previous = None
+        for f in facts:
+            value, predicate = f.object_value, f.predicate_iri
+            if f.object_is_literal:
+                obj = literal(value, f.datatype_iri, f.language)
+            else:
+                obj = cache.get(value) or abbreviate(value)
+            if predicate == previous:
+                parts.append(f" , {obj}")
+            else:
+                separator = " " if previous is None else " ;\n\t"
+                parts.append(f"{separator}{predicates.get(predicate) or predicate_of(predicate)} {obj}")
+                previous = predicate
+        parts.append(" .\n")
+        return "".join(parts)
+
+    statement_subject = terms.abbreviator(prefix)
+    o_, p_, s_, d_, a_, u_ = map(
+        predicate_of, (RDF_OBJECT, RDF_PREDICATE, RDF_SUBJECT, DERIVED_FROM, APPROXIMATION, UNIT)
+    )
     out: list[str] = []
     append = out.append
     for kind, run in table.segments():
@@ -246,24 +286,22 @@ def turtle_chunks(graph: KnowledgeGraph) -> Iterator[str]:
                     if facts is None or subject in others:
                         append(block(subject, table.items(subject)))
                     else:
-                        append(block(subject, list(map(FACT_ORDER, facts))))
+                        append(fact_block(subject, facts))
             elif kind == "statements":
                 for f in run[start : start + _CHUNK_BLOCKS]:
                     key = f.statement_key
                     if key in extras:
-                        append(block(table.statement_prefix + key, table.statement_node_items(f)))
+                        append(block(prefix + key, table.statement_node_items(f)))
                         continue
                     v = f.object_value
-                    obj = (
-                        literal(v, f.datatype_iri, f.language)
-                        if f.object_is_literal
-                        else (cache.get(v) or abbreviate(v))
-                    )
+                    if f.object_is_literal:
+                        obj = literal(v, f.datatype_iri, f.language)
+                    else:
+                        obj = cache.get(v) or abbreviate(v)
+                    p, s, e = f.predicate_iri, f.subject_iri, f.evidence_node
                     text = (
-                        f"{statement_subject(key)} {o_} {obj} ;\n"
-                        f"\t{p_} {cache.get(f.predicate_iri) or abbreviate(f.predicate_iri)} ;\n"
-                        f"\t{s_} {cache.get(f.subject_iri) or abbreviate(f.subject_iri)} ;\n"
-                        f"\t{d_} {cache.get(f.evidence_node) or abbreviate(f.evidence_node)}"
+                        f"{statement_subject(key)} {o_} {obj} ;\n\t{p_} {cache.get(p) or abbreviate(p)} ;\n"
+                        f"\t{s_} {cache.get(s) or abbreviate(s)} ;\n\t{d_} {cache.get(e) or abbreviate(e)}"
                     )
                     if f.approximation_iri is not None:
                         text += (
