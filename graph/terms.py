@@ -350,7 +350,7 @@ _MONTH = r"(?:0[1-9]|1[0-2])"
 _FAST_ACCEPT = {
     str(XSD.integer): _CANONICAL_INTEGER,
     str(XSD.positiveInteger): re.compile(r"[1-9][0-9]*"),
-    str(XSD.nonNegativeInteger): _CANONICAL_INTEGER,
+    str(XSD.nonNegativeInteger): re.compile(r"[1-9][0-9]*|0"),
     str(XSD.decimal): _UNCHANGED[str(XSD.decimal)],
     str(XSD.boolean): _UNCHANGED[str(XSD.boolean)],
     str(XSD.date): re.compile(rf"[0-9]{{4}}-{_MONTH}-{_DAY}"),
