@@ -22,8 +22,8 @@ from .terms import rdflib_literal
 
 DEFAULT_SHAPES = Path(__file__).resolve().parent.parent / "data" / "shapes.ttl"
 ENGINES = ("auto", "pyshacl", "fast")
-#: up to this many triples "auto" uses pyshacl (about 70 µs a triple on a 2-core machine: 1.4 s)
-PYSHACL_LIMIT = 20_000
+#: up to this many triples "auto" uses pyshacl (about 70 µs a triple here, plus 0.5 s to import it)
+PYSHACL_LIMIT = 2_000
 
 
 def load_shapes(path: Path | str = DEFAULT_SHAPES) -> rdflib.Graph:

@@ -166,6 +166,13 @@ class TurtleTerms:
     def predicate(self, iri: str) -> str:
         return "a" if iri == _RDF_TYPE else self.iri(iri)
 
+    def local_prefix(self, namespace: str) -> str | None:
+        """``"name:"`` when every IRI in ``namespace`` whose local name is plain is written ``name:local``."""
+        if any(ns.startswith(namespace) and ns != namespace for _, ns in self.prefixes):
+            return None
+        candidates = [(name, ns) for name, ns in self.prefixes if namespace.startswith(ns)]
+        return candidates[0][0] + ":" if candidates and candidates[0][1] == namespace else None
+
     def abbreviator(self, namespace: str) -> Callable[[str], str]:
         """A fast ``iri`` for the many names in ``namespace``, each seen once: it takes the local name."""
         if any(ns.startswith(namespace) and ns != namespace for _, ns in self.prefixes):
@@ -273,6 +280,8 @@ def turtle_chunks(graph: KnowledgeGraph) -> Iterator[str]:
         return "".join(parts)
 
     statement_subject = terms.abbreviator(prefix)
+    # statement keys are entity-key-like ids or hex digests: plain local names, no check needed
+    short = terms.local_prefix(prefix)
     o_, p_, s_, d_, a_, u_ = map(
         predicate_of, (RDF_OBJECT, RDF_PREDICATE, RDF_SUBJECT, DERIVED_FROM, APPROXIMATION, UNIT)
     )
@@ -300,7 +309,8 @@ def turtle_chunks(graph: KnowledgeGraph) -> Iterator[str]:
                         obj = cache.get(v) or abbreviate(v)
                     p, s, e = f.predicate_iri, f.subject_iri, f.evidence_node
                     text = (
-                        f"{statement_subject(key)} {o_} {obj} ;\n\t{p_} {cache.get(p) or abbreviate(p)} ;\n"
+                        f"{short + key if short else statement_subject(key)} {o_} {obj} ;\n"
+                        f"\t{p_} {cache.get(p) or abbreviate(p)} ;\n"
                         f"\t{s_} {cache.get(s) or abbreviate(s)} ;\n\t{d_} {cache.get(e) or abbreviate(e)}"
                     )
                     if f.approximation_iri is not None:
