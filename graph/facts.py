@@ -182,7 +182,10 @@ def load_facts(
     problems: list[Problem] = []
     for path in inputs:
         records = open_records(path)
+        kept_facts, kept_problems = len(facts), len(problems)
         reader.read_file(records, path, facts, problems)
+        if records.not_utf8:  # found part way through: nothing of the file counts but that
+            del facts[kept_facts:], problems[kept_problems:]
         problems.extend(records.problems)
     facts, by_subject = _cross_row_checks(facts, problems, reader.namespace)
     return FactSet(facts, problems, vocabulary, reader.namespace, reader.sources, inputs, by_subject)

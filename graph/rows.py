@@ -10,7 +10,6 @@ characters, a second one parses records, so a million-row file never sits in mem
 
 from __future__ import annotations
 
-import codecs
 import csv
 import difflib
 import itertools
@@ -37,7 +36,8 @@ COLUMNS = (
 REQUIRED_COLUMNS = ("subject", "predicate", "object", "source", "section", "evidence")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # UTF-8 never uses these bytes otherwise
+# every byte but the control characters (UTF-8 uses bytes below 0x80 only for themselves)
+_NOT_CONTROL = b"\t\n\r" + bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100))
 _BOM = "\ufeff"
 _CHUNK = 1 << 20
 
@@ -75,8 +75,15 @@ class CsvRecords:
     name: str
     problems: list[Problem] = field(default_factory=list)
     columns: list[str] | None = None
+    #: set when reading found bytes that are not UTF-8: then the only problem is that one
+    not_utf8: bool = False
     _has_control: bool = False
     _header_row: int = 1
+
+    def _not_utf8(self) -> None:
+        self.not_utf8 = True
+        self.columns = None
+        self.problems[:] = [_decode_problem(self.path.read_bytes(), self.name)]
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """Yield ``(row number, cells)`` for every non-blank, well-formed record, cells stripped and in COLUMNS order."""
@@ -96,6 +103,9 @@ class CsvRecords:
                 try:
                     cells = next(reader)
                 except StopIteration:
+                    return
+                except UnicodeDecodeError:
+                    self._not_utf8()
                     return
                 except csv.Error as exc:
                     number += 1
@@ -127,15 +137,20 @@ class CsvRecords:
 
 
 def open_records(path: Path | str, display_name: str | None = None) -> CsvRecords:
-    """Check the file's encoding and header; the records are then read lazily by ``records()``."""
+    """Check the file's header (and whether it holds control characters); the records are then read
+    lazily by ``records()``, which also finds bytes that are not UTF-8 (see ``not_utf8``)."""
     path = Path(path)
     result = CsvRecords(path, display_name or str(path))
     problem, result._has_control = _check_bytes(path, result.name)
     if problem is not None:
         result.problems.append(problem)
         return result
-    with open(path, encoding="utf-8-sig", newline="") as stream:
-        header = next(_records(stream, path, result.name, result.problems), None)
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as stream:
+            header = next(_records(stream, path, result.name, result.problems), None)
+    except UnicodeDecodeError:
+        result._not_utf8()
+        return result
     if header is not None:
         result._header_row = header[0]
     if header is None:
@@ -156,23 +171,19 @@ def read_rows(path: Path | str, display_name: str | None = None) -> CsvFile:
         Row(csv_records.name, number, dict(zip(COLUMNS, cells, strict=True)))
         for number, cells in csv_records.records()
     ]
-    return CsvFile(Path(path), rows, csv_records.problems)
+    return CsvFile(Path(path), [] if csv_records.not_utf8 else rows, csv_records.problems)
 
 
 def _check_bytes(path: Path, name: str) -> tuple[Problem | None, bool]:
-    """One pass over the raw bytes: is the file readable UTF-8, and does it hold control characters?"""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    """One quick pass over the raw bytes: can the file be read, and does it hold control characters?"""
     has_control = False
     try:
         with open(path, "rb") as stream:
             while chunk := stream.read(_CHUNK):
-                decoder.decode(chunk)
-                has_control = has_control or _CONTROL_BYTES.search(chunk) is not None
-            decoder.decode(b"", final=True)
+                if chunk.translate(None, _NOT_CONTROL):  # what is left once every other byte is deleted
+                    return None, True
     except OSError as exc:
         return Problem(name, 0, "", f"cannot read the file: {exc.strerror}"), False
-    except UnicodeDecodeError:
-        return _decode_problem(path.read_bytes(), name), False
     return None, has_control
 
 

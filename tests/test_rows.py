@@ -71,3 +71,17 @@ def test_read_rows_still_gives_rows_by_column_name(write_csv):
     csv_file = read_rows(write_csv(GOOD_ROWS[:2]))
     assert [row.number for row in csv_file.rows] == [2, 3]
     assert csv_file.rows[0]["predicate"] == "a" and csv_file.rows[0]["id"] == ""
+
+
+def test_a_byte_that_is_not_utf8_late_in_a_long_file_is_the_only_problem(write_csv):
+    from graph.facts import load_facts
+
+    rows = [*GOOD_ROWS, *(r.replace(",zone,", f",zone{i},") for i in range(600) for r in GOOD_ROWS[:3])]
+    text = "\n".join([HEADER, *rows]) + "\n"
+    raw = text.encode("utf-8") + b",zone,skos:altLabel,\xff\xfe,,zh,,,s,e,v\n"
+    path = write_csv([], raw=raw)
+    found = load_facts([path])
+    assert found.facts == []
+    assert [(p.row, p.column) for p in found.problems] == [(len(rows) + 2, "")]
+    assert "not UTF-8" in found.problems[0].message
+    assert read_rows(path).rows == []
