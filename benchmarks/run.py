@@ -9,7 +9,7 @@ Build, side by side, on synthetic CSVs of 10k, 100k and 1M rows (``graph.synthet
   see :mod:`benchmarks.baselines`.
 
 Each run is a fresh process (interpreter start included) timed from start to exit; its peak
-RSS comes from ``os.wait4``. Medians of the runs; where a job runs fewer times than asked (the
+RSS comes from ``os.wait4`` (in :mod:`benchmarks.measure`). Medians of the runs; where a job runs fewer times than asked (the
 slow rdflib ones), the table says so. The ``graph`` baselines are checked to give the same
 triples as ours on the smallest size. Then SPARQL on the built graph, ours (pyoxigraph) against
 rdflib, at about 100k and 1M triples (:mod:`benchmarks.sparql`), and ``kg build`` of the
@@ -36,24 +36,25 @@ PYTHON = sys.executable
 ROWS_PER_TRIPLE = 1 / 5.0  # a synthetic row gives about 5 triples (fact, statement node, evidence)
 
 
-def plan(sizes: list[int], runs: int) -> list[tuple[int, str, int]]:
+def plan(sizes: list[int], runs: int, full: bool = False) -> list[tuple[int, str, int]]:
     """(rows, job, runs) for every build measurement, in the order they run.
 
-    The rdflib ``graph`` job takes ~90 s at 100k rows here and would take ~15 minutes and ~8 GB
-    at 1M, so it runs 3 times at 10k, once at 100k and not at 1M; the rdflib ``facts`` job runs
-    once at 1M (~2 minutes); pyoxigraph's ``graph`` job runs once at 1M (~1.5 minutes).
+    What fits in ten minutes here: every job ``runs`` times, except that at 1M rows the rdflib
+    ``facts`` job (~75 s) and pyoxigraph's ``graph`` job (~100 s, 2 GB) run once, and the rdflib
+    ``graph`` job (~55 s at 100k rows) runs once at 100k and not at all at 1M (about 10 minutes
+    and 6 GB, projected from 100k); ``full`` adds that one run.
     """
     jobs = []
     for rows in sizes:
         big = rows >= 1_000_000
         jobs.append((rows, "ours", runs))
-        jobs.append((rows, "pyoxigraph-graph", 1 if big else runs))
         jobs.append((rows, "pyoxigraph-facts", runs))
+        jobs.append((rows, "pyoxigraph-graph", 1 if big else runs))
+        jobs.append((rows, "rdflib-facts", 1 if big else runs))
         if rows <= 10_000:
             jobs.append((rows, "rdflib-graph", runs))
-        elif rows <= 100_000:
+        elif not big or full:
             jobs.append((rows, "rdflib-graph", 1))
-        jobs.append((rows, "rdflib-facts", 1 if big else runs))
     return jobs
 
 
@@ -67,27 +68,30 @@ def command(job: str, csv: Path, vocabulary: Path, out: Path) -> list[str]:
     return [PYTHON, "-m", "benchmarks.baselines", library, kind, str(csv), str(vocabulary), str(out)]
 
 
-def measure(cmd: list[str], extra: list[str] = ()) -> tuple[float, int]:
-    """Wall seconds and peak RSS (bytes) of one run of ``cmd`` in a process of its own."""
-    with tempfile.TemporaryFile() as errors:
-        started = time.perf_counter()
-        process = subprocess.Popen([*cmd, *extra], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors)
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
-            errors.seek(0)
-            raise RuntimeError(f"{' '.join(cmd)} failed:\n{errors.read().decode(errors='replace')[-2000:]}")
-    return elapsed, usage.ru_maxrss * 1024  # ru_maxrss is in kilobytes on Linux
+def measure(cmd: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (bytes) of one run of ``cmd``, in a process of its own
+    (started by :mod:`benchmarks.measure`, so that its peak is its own: see there)."""
+    found = subprocess.run(
+        [PYTHON, "-m", "benchmarks.measure", *cmd], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if found.returncode != 0 or not found.stdout.strip():
+        raise RuntimeError(f"{' '.join(cmd)} could not be measured:\n{found.stderr[-2000:]}")
+    result = json.loads(found.stdout.strip().splitlines()[-1])
+    if result["exit"] != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{found.stderr[-2000:]}")
+    return result["seconds"], result["peak_rss_bytes"]
 
 
 def dataset(workdir: Path, rows: int) -> tuple[Path, Path]:
-    """The synthetic CSV and vocabulary of ``rows`` rows (made once, kept in the work folder)."""
-    from graph.synthetic import generate
-
+    """The synthetic CSV and vocabulary of ``rows`` rows (made once by ``kg synth``, kept in the work folder)."""
     folder = workdir / f"data-{rows}"
     if not (folder / "triples.csv").exists():
-        generate(folder, rows)
+        subprocess.run(
+            [PYTHON, "-m", "graph", "synth", str(rows), "--out", str(folder)],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
     return folder / "triples.csv", folder / "vocabulary.ttl"
 
 
@@ -104,11 +108,13 @@ def same_triples(ours: Path, other: Path) -> bool:
     return quads(ours) == quads(other)
 
 
-def run_builds(workdir: Path, sizes: list[int], runs: int, log, triples: dict[int, int]) -> list[dict]:
+def run_builds(
+    workdir: Path, sizes: list[int], runs: int, log, triples: dict[int, int], full: bool = False
+) -> list[dict]:
     """Every build measurement of the plan; ``triples`` gets how many triples kg build wrote per size."""
     results = []
     checked: set[str] = set()
-    for rows, job, count in plan(sizes, runs):
+    for rows, job, count in plan(sizes, runs, full):
         csv, vocabulary = dataset(workdir, rows)
         out = workdir / f"out-{rows}-{job}"
         times, peaks = [], []
@@ -235,7 +241,7 @@ def table(result: dict) -> str:
 
 def _cell(build: dict | None, ours: dict | None) -> str:
     if build is None:
-        return "not run"
+        return "not run (see below)"
     text = f"{build['median_seconds']:.1f} s, {build['median_peak_rss_bytes'] / 2**20:,.0f} MiB"
     if build["runs"] < 3:
         text += f" ({build['runs']} run)"
@@ -257,6 +263,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sparql-runs", type=int, default=5)
     parser.add_argument("--json", type=Path, help="also write the results as JSON to this file")
     parser.add_argument("--workdir", type=Path, default=ROOT / "benchmarks" / "out")
+    parser.add_argument(
+        "--full", action="store_true", help="also rdflib's same-graph job at 1M rows (about 10 more minutes)"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     sparql_sizes = [int(s) for s in args.sparql.split(",") if s]
@@ -272,7 +281,7 @@ def main(argv: list[str] | None = None) -> None:
         dataset(args.workdir, rows)
     log("datasets ready; builds:")
     triples: dict[int, int] = {}
-    result["builds"] = run_builds(args.workdir, sizes, args.runs, log, triples)
+    result["builds"] = run_builds(args.workdir, sizes, args.runs, log, triples, args.full)
     result["triples"] = {str(rows): count for rows, count in triples.items()}
     log("SPARQL:")
     result["sparql"] = run_sparql(args.workdir, sparql_sizes, args.sparql_runs, log)

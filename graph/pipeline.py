@@ -16,6 +16,7 @@ from .shapes import DEFAULT_SHAPES, check_shapes, load_shapes
 from .vocabulary import DEFAULT_BASE, DEFAULT_VOCABULARY, load_vocabulary
 
 DEFAULT_CSV = Path("data/triples.csv")
+FREEZE_ABOVE = 1_000_000  # triples
 DEFAULT_OUT = Path("exports")
 
 
@@ -39,6 +40,10 @@ def check(
         problems = list(facts.problems)
         if shapes is not None:
             problems += check_shapes(graph, load_shapes(shapes), shacl)
+        if len(graph) > FREEZE_ABOVE:
+            # the graph lives on: move it out of the collector's sight, or the first collections
+            # after this would walk its millions of objects (they hold no cycles to collect)
+            gc.freeze()
     problems.sort()
     if any(p.is_error for p in problems):
         return None, problems
