@@ -372,7 +372,7 @@ class _ColumnValues(Sequence):
     a predicate every statement node has once needs no pass over the facts for cardinality."""
 
     def __init__(
-        self, facts: list, predicate: str, special: dict[int, tuple[Term, ...]], special_facts: list
+        self, facts: list, predicate: str | None, special: dict[int, tuple[Term, ...]], special_facts: list
     ):
         self.facts = facts
         self.special = special
@@ -457,6 +457,10 @@ class _TableView:
         self.table = table
         self._sparql_predicates = sparql_predicates
         self._store = None
+        self._qualifier_predicates: dict[str, list] | None = (
+            None  # predicate -> facts whose qualifiers use it
+        )
+        self._shared: list[tuple[str, str, list[Term]]] = []  # triples of IRIs that are also statement nodes
         self.prefix = table.statement_prefix
         self._index: dict[tuple[str, str], list[Term]] = {}  # (subject, predicate) -> objects, not statements
         self._statements: dict[str, object] | None = None
@@ -539,13 +543,19 @@ class _TableView:
             ]
         special: dict[int, tuple[Term, ...]] = {}  # id(fact) -> values, where qualifiers add some
         special_facts = []
-        for key, extra in self._extras.items():
-            if any(p == predicate for p, _ in extra):
-                fact = self.table.qualified[key]
-                special[id(fact)] = tuple(self._statement_values(fact, predicate))
-                special_facts.append(fact)
-        for (subject, p), found in self._index.items():
-            if p == predicate and subject.startswith(self.prefix):
+        if self._qualifier_predicates is None:
+            self._qualifier_predicates = {}
+            for key, extra in self._extras.items():
+                for p in dict.fromkeys(p for p, _ in extra):
+                    self._qualifier_predicates.setdefault(p, []).append(self.table.qualified[key])
+            self._shared = [
+                (s, p, found) for (s, p), found in self._index.items() if s.startswith(self.prefix)
+            ]
+        for fact in self._qualifier_predicates.get(predicate, ()):
+            special[id(fact)] = tuple(self._statement_values(fact, predicate))
+            special_facts.append(fact)
+        for subject, p, found in self._shared:
+            if p == predicate:
                 fact = self.statement(subject)
                 if fact is not None:
                     old = special.get(id(fact))
@@ -655,17 +665,8 @@ class _TableView:
         if self._store is None:
             import pyoxigraph as ox
 
-            from .exports.rdf import nt_literal
-
-            wanted = self._sparql_predicates
-            lines = []
-            for subject, items in self.table.blocks():
-                for p, is_literal, value, datatype, language in items:
-                    if wanted is None or p in wanted:
-                        obj = nt_literal(value, datatype, language) if is_literal else _nt_node(value)
-                        lines.append(f"{_nt_node(subject)} <{p}> {obj} .\n")
             self._store = ox.Store()
-            self._store.bulk_load("".join(lines).encode(), format=ox.RdfFormat.N_TRIPLES)
+            self._store.bulk_load("".join(self._store_lines()).encode(), format=ox.RdfFormat.N_TRIPLES)
         return [
             {
                 variable.value: _from_oxigraph(solution[variable], keep_literals=True)
@@ -675,6 +676,39 @@ class _TableView:
             for solutions in [self._store.query(query.text)]
             for solution in solutions
         ]
+
+    def _store_lines(self) -> Iterable[str]:
+        """N-Triples of the triples whose predicate the SPARQL queries name (all, if one has a variable)."""
+        from .exports.rdf import nt_literal
+
+        def line(subject: str, predicate: str, value: Term) -> str:
+            obj = nt_literal(*value) if isinstance(value, tuple) else _nt_node(value)
+            return f"{_nt_node(subject)} <{predicate}> {obj} .\n"
+
+        table, wanted, prefix = self.table, self._sparql_predicates, self.prefix
+        if wanted is None or (table.subjects and not table.by_predicate):
+            for subject, items in table.blocks():
+                for p, is_literal, value, datatype, language in items:
+                    if wanted is None or p in wanted:
+                        yield line(subject, p, (value, datatype, language) if is_literal else value)
+            return
+        for predicate in wanted:
+            for fact in table.by_predicate.get(predicate, ()):
+                yield line(fact.subject_iri, predicate, _fact_object(fact))
+            getter = _GETTERS.get(predicate) or (_fact_object if predicate == RDF_OBJECT else None)
+            if getter is not None:
+                for fact in table.statements:
+                    value = getter(fact)
+                    if value is not None:
+                        yield line(prefix + fact.statement_key, predicate, value)
+        for subject, items in table.others.items():
+            for p, is_literal, value, datatype, language in items:
+                if p in wanted:
+                    yield line(subject, p, (value, datatype, language) if is_literal else value)
+        for key, items in table.extras.items():
+            for p, is_literal, value, datatype, language in items:
+                if p in wanted:
+                    yield line(prefix + key, p, (value, datatype, language) if is_literal else value)
 
     def original_literal(self, node: Term, found) -> Term:
         """The graph's own literal that the store gives back as ``found`` (a store keeps numbers and
@@ -848,10 +882,41 @@ class _Run:
             found = self._literals[term] = rdflib_literal(*term)
         return found
 
-    def path_values(self, nodes: list[Term], path) -> list[tuple[Term, ...]]:
+    def path_values(self, nodes: list[Term], path) -> Sequence[tuple[Term, ...]]:
         if isinstance(path, str):
             return self.view.values(nodes, path)
+        kind, steps = path
+        if kind == "alternative" and all(isinstance(step, str) for step in steps):
+            return self._alternative(nodes, steps)
+        if kind == "sequence" and all(isinstance(step, str) for step in steps):
+            return self._sequence(nodes, steps)
         return [tuple(dict.fromkeys(self._walk(node, path))) for node in nodes]
+
+    def _alternative(self, nodes, predicates: tuple[str, ...]) -> Sequence[tuple[Term, ...]]:
+        """The values of any of ``predicates``, for all nodes at once."""
+        parts = [self.view.values(nodes, p) for p in predicates]
+        if isinstance(nodes, _StatementNodes) and all(part.getter is None for part in parts):
+            special: dict[int, tuple[Term, ...]] = {}  # only qualifiers give values: merge those
+            special_facts = []
+            for part in parts:
+                for fact in part.special_facts:
+                    found = special.get(id(fact))
+                    if found is None:
+                        special_facts.append(fact)
+                        special[id(fact)] = part.special[id(fact)]
+                    else:
+                        special[id(fact)] = found + tuple(v for v in part.special[id(fact)] if v not in found)
+            return _ColumnValues(nodes.facts, None, special, special_facts)
+        return [tuple(dict.fromkeys(chain.from_iterable(found))) for found in zip(*parts, strict=True)]
+
+    def _sequence(self, nodes, predicates: tuple[str, ...]) -> list[tuple[Term, ...]]:
+        """The values at the end of ``predicates`` followed in turn, for all nodes at once."""
+        current = [(node,) for node in nodes]
+        for predicate in predicates:
+            reached = list(dict.fromkeys(chain.from_iterable(current)))
+            step = dict(zip(reached, self.view.values(reached, predicate), strict=True))
+            current = [tuple(dict.fromkeys(chain.from_iterable(step[n] for n in ns))) for ns in current]
+        return current
 
     def _walk(self, node: Term, path) -> list[Term]:
         view = self.view

@@ -75,7 +75,10 @@ kg:StatementChecks a sh:NodeShape ; sh:targetSubjectsOf rdf:subject ;
         [ sh:path kg:outOf ; sh:minCount 1 ; sh:message "'out of' is missing" ] ,
         [ sh:path rdf:object ; sh:datatype xsd:string ] ,
         [ sh:path rdf:predicate ; sh:in ( rdfs:label ) ] ,
-        [ sh:path kg:approximation ; sh:class kg:Unit ] .
+        [ sh:path kg:approximation ; sh:class kg:Unit ] ,
+        [ sh:path [ sh:alternativePath ( kg:outOf kg:year ) ] ; sh:maxCount 0 ] ,
+        [ sh:path [ sh:alternativePath ( kg:outOf rdf:predicate ) ] ; sh:maxCount 1 ] ,
+        [ sh:path ( rdf:subject rdfs:label ) ; sh:languageIn ( "en" ) ] .
 
 kg:EvidenceChecks a sh:PropertyShape ; sh:targetClass kg:Evidence ; sh:path kg:quote ; sh:maxLength 5 .
 
