@@ -223,6 +223,8 @@ class _RowReader:
         name = records.name
         iris, rules, units, approximations = self._iris, self._rules, self.units, self.approximations
         evidence_cache: dict[tuple[str, str, str], tuple] = {}
+        by_sentence: dict[str, tuple] = {}  # sentence -> (source cell, section, checked): most rows hit this
+        plain_rules: dict[str, tuple] = {}  # predicate cell -> rule, for rows without datatype or lang
         entity_key = ENTITY_KEY.fullmatch
         append = facts.append
         for number, cells in records.records():
@@ -239,12 +241,17 @@ class _RowReader:
                 section,
                 evidence,
             ) = cells
-            rule = rules.get((predicate_cell, datatype_cell, lang_cell))
+            if datatype_cell or lang_cell:
+                rule = rules.get((predicate_cell, datatype_cell, lang_cell))
+            else:
+                rule = plain_rules.get(predicate_cell)
             if rule is None:
                 rule = self._learn_rule(predicate_cell, datatype_cell, lang_cell)
                 if rule is None:
                     self._read_slow(name, number, cells, path, facts, problems)
                     continue
+                if not (datatype_cell or lang_cell):
+                    plain_rules[predicate_cell] = rule
             kind, predicate, datatype, language, fast = rule
             try:
                 if subject_cell[:1] == QUALIFIER_MARK:
@@ -274,8 +281,13 @@ class _RowReader:
                 unit = units[unit_cell] if unit_cell else None
                 approximation = approximations[approx_cell] if approx_cell else None
                 if source_cell or section or evidence or not qualifies:
-                    key = (source_cell, section, evidence)
-                    checked = evidence_cache.get(key) or self._learn_evidence(key, path, evidence_cache)
+                    hit = by_sentence.get(evidence)
+                    if hit is not None and hit[0] == source_cell and hit[1] == section:
+                        checked = hit[2]
+                    else:
+                        key = (source_cell, section, evidence)
+                        checked = evidence_cache.get(key) or self._learn_evidence(key, path, evidence_cache)
+                        by_sentence[evidence] = (source_cell, section, checked)
                     document, section, evidence = checked
                 else:
                     document = None
