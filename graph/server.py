@@ -19,6 +19,7 @@ import gc
 import hashlib
 import json
 import shutil
+import signal
 import socket
 import sys
 import tempfile
@@ -366,7 +367,15 @@ def run(
     config = uvicorn.Config(
         app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=5
     )
+    # Uvicorn shuts down gracefully on SIGTERM, then raises the signal again for the handler it found:
+    # make that an ordinary exit, so the caller's clean-up (the temporary store) still runs.
+    previous = signal.signal(signal.SIGTERM, _exit_quietly)
     try:
         uvicorn.Server(config).run(sockets=[sock])
     finally:
+        signal.signal(signal.SIGTERM, previous)
         sock.close()
+
+
+def _exit_quietly(signum, frame) -> None:
+    raise SystemExit(0)

@@ -59,7 +59,7 @@ class WorkerPool:
         self.prefixes = dict(prefixes or {})
         self.replaced = 0  # workers killed at their time limit (or lost) and replaced
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload([__name__])
+        self._context.set_forkserver_preload(["__main__", __name__])  # imported once, not per worker
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
         self._tasks: set[asyncio.Task] = set()
@@ -208,4 +208,9 @@ def _serve_requests(
             request = connection.recv()
         except (EOFError, OSError):
             return
-        connection.send(answer(store, request, prefixes=prefixes, max_rows=max_rows))
+        try:
+            reply = answer(store, request, prefixes=prefixes, max_rows=max_rows)
+        except Exception:  # a bug: say so, keep the traceback in the server's log, keep serving
+            log.exception("the endpoint failed on a request")
+            reply = Reply.text(500, "the endpoint failed on this request (a bug); see the server's log")
+        connection.send(reply)

@@ -46,7 +46,7 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def kg_serve(*args: str, log: Path | None = None) -> Iterator[str]:
+def kg_serve(*args: str, log: Path | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
     """Run ``kg serve --port 0 ARGS`` and yield its base URL (``http://127.0.0.1:PORT``) once it is ready."""
     stderr = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     process = subprocess.Popen(
@@ -55,7 +55,7 @@ def kg_serve(*args: str, log: Path | None = None) -> Iterator[str]:
         stdout=subprocess.PIPE,
         stderr=stderr,
         text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
     )
     lines: queue.Queue[str | None] = queue.Queue()
 

@@ -352,3 +352,10 @@ def test_serve_on_a_busy_port_is_a_one_line_error(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def test_stopping_the_server_removes_its_temporary_store(tmp_path):
+    with kg_serve("--rdf", str(GRAPH_NT), env={"TMPDIR": str(tmp_path)}) as url:
+        assert [p.name for p in tmp_path.glob("kg-serve-*")], "the store lives in a temporary folder"
+        assert post_query(url, "ASK { ?zone kg:rank 10 }").json()["boolean"] is True
+    assert not list(tmp_path.glob("kg-serve-*"))  # stopped with SIGTERM, it still cleans up
