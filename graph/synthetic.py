@@ -183,6 +183,8 @@ def _vocabulary_terms() -> str:
     for names, kind, range_ in typed:
         for name in names:
             range_text = f" ; rdfs:range {range_}" if range_ else ""
+            if name in DECIMAL_PROPERTIES:
+                range_text += " ; kg:expectedUnit kg:Percent"  # the figure shapes check units against this
             lines.append(
                 f'kg:{name} a {kind} ; rdfs:label "合成属性{name}"@zh , "synthetic {name}"@en{range_text} .'
             )
