@@ -24,6 +24,11 @@ from .knowledge_graph import KnowledgeGraph, Triple
 from .sources import SourceDocument, squeeze
 from .vocabulary import DCTERMS, KG, PROV
 
+# Namespace attribute look-ups are slow in rdflib; the hot loop uses these constants.
+_SUBJECT, _PREDICATE, _OBJECT, _TYPE = RDF.subject, RDF.predicate, RDF.object, RDF.type
+_DERIVED_FROM, _UNIT, _APPROXIMATION = PROV.wasDerivedFrom, KG.unit, KG.approximation
+_EVIDENCE, _QUOTE, _PART_OF = KG.Evidence, KG.quote, DCTERMS.isPartOf
+
 
 def build_graph(fact_set: FactSet, include_vocabulary: bool = True) -> KnowledgeGraph:
     """Turn validated facts into a KnowledgeGraph (assumes ``fact_set`` has no errors)."""
@@ -44,9 +49,9 @@ def build_graph(fact_set: FactSet, include_vocabulary: bool = True) -> Knowledge
                 section = sections[key[:2]] = _section_node(base, fact.source, fact.section, add)
             digest = hashlib.sha256("\n".join(key).encode()).hexdigest()[:16]
             node = evidence_nodes[key] = URIRef(f"{base}evidence/{digest}")
-            add((node, RDF.type, KG.Evidence))
-            add((node, KG.quote, Literal(fact.evidence)))
-            add((node, DCTERMS.isPartOf, section))
+            add((node, _TYPE, _EVIDENCE))
+            add((node, _QUOTE, Literal(fact.evidence)))
+            add((node, _PART_OF, section))
         return node
 
     for fact in fact_set.facts:
@@ -57,14 +62,14 @@ def build_graph(fact_set: FactSet, include_vocabulary: bool = True) -> Knowledge
             statements[fact.statement_id] = statement
         statement_facts.setdefault(statement, []).append(fact)
         add((fact.subject, fact.predicate, fact.object))
-        add((statement, RDF.subject, fact.subject))
-        add((statement, RDF.predicate, fact.predicate))
-        add((statement, RDF.object, fact.object))
-        add((statement, PROV.wasDerivedFrom, evidence_node(fact)))
+        add((statement, _SUBJECT, fact.subject))
+        add((statement, _PREDICATE, fact.predicate))
+        add((statement, _OBJECT, fact.object))
+        add((statement, _DERIVED_FROM, evidence_node(fact)))
         if fact.unit is not None:
-            add((statement, KG.unit, fact.unit))
+            add((statement, _UNIT, fact.unit))
         if fact.approximation is not None:
-            add((statement, KG.approximation, fact.approximation))
+            add((statement, _APPROXIMATION, fact.approximation))
 
     for fact in fact_set.facts:
         if not fact.is_qualifier:
@@ -73,7 +78,7 @@ def build_graph(fact_set: FactSet, include_vocabulary: bool = True) -> Knowledge
         statement_facts[statement].append(fact)
         add((statement, fact.predicate, fact.object))
         if fact.source is not None:
-            add((statement, PROV.wasDerivedFrom, evidence_node(fact)))
+            add((statement, _DERIVED_FROM, evidence_node(fact)))
 
     if include_vocabulary:
         for triple in fact_set.vocabulary.graph:

@@ -117,11 +117,21 @@ def source_options(command):
     return wrapper
 
 
+MAX_WARNINGS = 50  # every error is printed; past this many, warnings are only counted
+
+
 def report(problems: list[Problem], quiet: bool = False) -> None:
-    """Print each problem on one line: errors always, warnings unless quiet."""
+    """Print each problem on one line: every error, and warnings (up to MAX_WARNINGS) unless quiet."""
+    warnings = 0
     for problem in problems:
-        if problem.is_error or not quiet:
-            err.print(str(problem), style="red" if problem.is_error else "yellow", markup=False)
+        if problem.is_error:
+            err.print(str(problem), style="red", markup=False)
+        elif not quiet:
+            warnings += 1
+            if warnings <= MAX_WARNINGS:
+                err.print(str(problem), style="yellow", markup=False)
+    if warnings > MAX_WARNINGS:
+        err.print(f"... and {warnings - MAX_WARNINGS} more warnings ({warnings} in all).", style="yellow")
 
 
 def fail(problems: list[Problem], quiet: bool) -> None:
@@ -474,6 +484,29 @@ def push(source, quiet, endpoint, graph, query_endpoint, no_check, timeout, auth
         err.print(
             f"pushed {report.sent} triples to {report.target} at {endpoint} in {report.seconds:.2f} s{checked}."
         )
+
+
+@cli.command()
+@click.argument("rows", type=click.IntRange(min=1))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Folder to write triples.csv, its source and vocabulary into.",
+)
+@click.option(
+    "--seed", type=int, default=42, show_default=True, help="Random seed; the same seed gives the same bytes."
+)
+def synth(rows, out_dir, seed):
+    """Generate a synthetic dataset of about ROWS rows in our CSV format (for benchmarks and tests).
+
+    Build it with: kg build OUT/triples.csv --vocabulary OUT/vocabulary.ttl
+    """
+    from .synthetic import generate
+
+    dataset = generate(out_dir, rows, seed)
+    err.print(f"wrote {dataset.rows} rows about {dataset.entities} entities to {dataset.csv}")
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pyoxigraph as ox
 import rdflib
@@ -45,8 +46,13 @@ class KnowledgeGraph:
         return graph
 
     def to_oxigraph(self) -> list[ox.Triple]:
-        """The triples as pyoxigraph terms, in the same order."""
-        return list(to_oxigraph_triples(self.triples))
+        """The triples as pyoxigraph terms, in the same order (a new list)."""
+        return list(self.oxigraph_triples)
+
+    @cached_property
+    def oxigraph_triples(self) -> tuple[ox.Triple, ...]:
+        """The triples as pyoxigraph terms, converted once and shared by every serialiser."""
+        return tuple(to_oxigraph_triples(self.triples))
 
     def to_store(self) -> ox.Store:
         """A new in-memory pyoxigraph Store holding every triple in its default graph."""
@@ -70,9 +76,10 @@ def to_oxigraph_triples(triples: list[Triple]) -> Iterator[ox.Triple]:
     nodes: dict[str, ox.NamedNode] = {}
 
     def node(iri: str) -> ox.NamedNode:
-        found = nodes.get(iri)
+        key = str(iri)  # hashing a plain str is much cheaper than hashing an rdflib term
+        found = nodes.get(key)
         if found is None:
-            found = nodes[iri] = ox.NamedNode(iri)
+            found = nodes[key] = ox.NamedNode(key)
         return found
 
     for s, p, o in triples:

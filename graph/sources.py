@@ -28,6 +28,7 @@ class SourceDocument:
     text: str
     sha256: str
     _squeezed: str = field(default="", repr=False)
+    _found: dict[str, bool] = field(default_factory=dict, repr=False)
 
     @property
     def slug(self) -> str:
@@ -35,9 +36,12 @@ class SourceDocument:
 
     def contains(self, evidence: str) -> bool:
         """Whether ``evidence`` occurs in the document, whitespace ignored."""
-        if not self._squeezed:
-            self._squeezed = squeeze(self.text)
-        return squeeze(evidence) in self._squeezed
+        found = self._found.get(evidence)
+        if found is None:
+            if not self._squeezed:
+                self._squeezed = squeeze(self.text)
+            found = self._found[evidence] = squeeze(evidence) in self._squeezed
+        return found
 
 
 class SourceLibrary:
@@ -45,13 +49,17 @@ class SourceLibrary:
 
     def __init__(self) -> None:
         self._documents: dict[Path, SourceDocument | None] = {}
+        self._by_cell: dict[tuple[str, Path], SourceDocument | None] = {}
 
     def open(self, cell: str, csv_path: Path) -> SourceDocument | None:
         """The document a ``source`` cell names, or ``None`` when it cannot be read as UTF-8 text."""
-        path = (csv_path.parent / cell).resolve()
-        if path not in self._documents:
-            self._documents[path] = _read(path, cell)
-        return self._documents[path]
+        key = (cell, csv_path)
+        if key not in self._by_cell:
+            path = (csv_path.parent / cell).resolve()
+            if path not in self._documents:
+                self._documents[path] = _read(path, cell)
+            self._by_cell[key] = self._documents[path]
+        return self._by_cell[key]
 
     def documents(self) -> list[SourceDocument]:
         return sorted((d for d in self._documents.values() if d), key=lambda d: d.slug)

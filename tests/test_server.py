@@ -111,7 +111,13 @@ def test_construct_results_by_content_negotiation(endpoint, accept):
     assert response.status_code == 200
     assert response.headers["content-type"].split(";")[0] == accept
     triples = list(ox.parse(response.content, format=ox.RdfFormat.from_media_type(accept)))
-    assert len(triples) == 1 and triples[0].predicate.value.endswith("vocab#rank")
+    ranks = [
+        q
+        for q in ox.parse(path=str(GRAPH_NT), format=ox.RdfFormat.N_TRIPLES)
+        if q.predicate.value.endswith("vocab#rank")
+    ]
+    assert ranks and len(triples) == len(ranks)
+    assert {t.subject for t in triples} == {q.subject for q in ranks}
 
 
 def test_a_format_nobody_can_write_is_406(endpoint):
@@ -271,7 +277,7 @@ def test_answers_are_cut_at_max_rows_and_say_so(strict):
     assert response.status_code == 200
     assert len(response.json()["results"]["bindings"]) == 5
     assert response.headers["x-sparql-maxrows"] == "5"
-    small = post_query(strict, "SELECT * WHERE { ?s kg:rank ?o }")
+    small = post_query(strict, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     assert len(small.json()["results"]["bindings"]) == 1 and "x-sparql-maxrows" not in small.headers
 
 

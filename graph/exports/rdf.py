@@ -19,7 +19,7 @@ OXIGRAPH_FORMATS = {
 def serialize(graph: KnowledgeGraph, rdf_format: ox.RdfFormat) -> bytes:
     """The graph in ``rdf_format``; triples come in the graph's sorted order, so output is deterministic."""
     prefixes = None if rdf_format == ox.RdfFormat.N_TRIPLES else _prefixes(graph)
-    return ox.serialize(graph.to_oxigraph(), format=rdf_format, prefixes=prefixes)
+    return ox.serialize(graph.oxigraph_triples, format=rdf_format, prefixes=prefixes)
 
 
 def write_turtle(graph: KnowledgeGraph, path: Path) -> None:
