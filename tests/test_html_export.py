@@ -108,8 +108,8 @@ def test_nodes_and_edges_carry_layout_size_class_and_fact(small_page):
     entities = [e[0].rsplit("/", 1)[1] for e in data["entities"]]
     assert sorted(entities) == ["city", "lab", "zone"]
     nodes = {entities[n["id"]]: n for n in data["nodes"]}
-    assert all({"x", "y", "size", "shape", "group", "label"} <= set(n) for n in nodes.values())
-    assert nodes["zone"]["size"] > nodes["city"]["size"]  # PageRank: the zone has the most links
+    assert all({"x", "y", "value", "shape", "group", "label"} <= set(n) for n in nodes.values())
+    assert nodes["zone"]["value"] > nodes["city"]["value"]  # PageRank: the zone has the most links
     # a->b and b->a stay two directed edges (an undirected pyvis Network would merge them)
     pairs = sorted((entities[e["from"]], entities[e["to"]]) for e in data["edges"])
     assert pairs == [("lab", "zone"), ("zone", "lab")]

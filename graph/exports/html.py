@@ -168,7 +168,7 @@ def page_data(graph: KnowledgeGraph) -> dict:
             group=f"c{class_number}",
             x=x,
             y=y,
-            size=round(9 + 7 * (rank.get(node, 0.0) * scale) ** 0.5, 1),
+            value=round((rank.get(node, 0.0) * scale) ** 0.5, 3),  # vis scales size and label by it
         )
     for j, (source, target, smooth, key) in enumerate(_edges_with_curves(network)):
         vis.add_edge(entity_ids[source], entity_ids[target], id=j, fact=fact_of_statement[key], **smooth)

@@ -120,7 +120,8 @@
     interaction: { hover: !large, hideEdgesOnDrag: large, hideEdgesOnZoom: large, tooltipDelay: 200, multiselect: false, keyboard: false },
     nodes: {
       borderWidth: 1, font: { size: 14, face: "Noto Sans CJK SC, Noto Sans SC, PingFang SC, Microsoft YaHei, sans-serif", color: "#1d2733", strokeWidth: 3, strokeColor: "#ffffff" },
-      scaling: { label: { drawThreshold: large ? 9 : 5 } }
+      // PageRank sets each node's value: important nodes are bigger and keep a readable label zoomed out
+      scaling: { min: 10, max: 36, label: { enabled: true, min: 12, max: 22, maxVisible: 22, drawThreshold: large ? 9 : 6 } }
     },
     edges: {
       arrows: { to: { enabled: true, scaleFactor: 0.5 } }, smooth: false, width: 1, selectionWidth: 2,
@@ -191,6 +192,15 @@
     const [v, e] = state.counts || [N, DATA.edges.length];
     $("status").textContent = ui("status", { v, n: N, e, m: DATA.edges.length });
     $("note").textContent = note || (large ? ui("large", { n: N }) : "");
+  }
+  function fitFree(ids) {
+    // fit these nodes into the part of the canvas that the side panel leaves free
+    network.fit({ nodes: ids, animation: false });
+    const covered = $("panel").hidden ? 0 : Math.min($("panel").offsetWidth, container.clientWidth / 2);
+    if (covered) {
+      const share = (container.clientWidth - covered) / container.clientWidth;
+      network.moveTo({ position: network.getViewPosition(), scale: network.getScale() * share, offset: { x: -covered / 2, y: 0 }, animation: false });
+    }
   }
   function clearFilters() {
     state.hiddenClasses.clear();
@@ -456,13 +466,17 @@
   }
   $("property").addEventListener("change", () => { state.property = propertyByName.has($("property").value) ? propertyByName.get($("property").value) : -1; note = ""; applyView(); });
   $("event").addEventListener("change", () => { state.section = sectionByCode.has($("event").value) ? sectionByCode.get($("event").value) : -1; note = ""; applyView(); });
-  $("hops").addEventListener("change", () => { state.hops = Number($("hops").value); applyView(); });
+  $("hops").addEventListener("change", () => {
+    state.hops = Number($("hops").value);
+    applyView();
+    if (state.hood && state.selected !== null) fitFree(Array.from(neighbourhood(state.selected, state.hops)));
+  });
   $("hood").addEventListener("change", () => {
     state.hood = $("hood").checked;
     if (state.hood && state.selected === null) { state.hood = false; $("hood").checked = false; note = ui("selectFirst"); showStatus(); return; }
     note = "";
     applyView();
-    if (state.hood) network.fit({ nodes: Array.from(neighbourhood(state.selected, state.hops)), animation: false });
+    if (state.hood) fitFree(Array.from(neighbourhood(state.selected, state.hops)));
   });
   $("reset").addEventListener("click", () => {
     clearFilters();
