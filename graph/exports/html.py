@@ -89,33 +89,84 @@ def page_data(graph: KnowledgeGraph) -> dict:
     data = explorer_data(graph)
     rank = importance(network)
     positions = layout(network, rank, LAYOUT_SEED)
-    vocabulary = graph.facts.vocabulary
-
+    terms = _TermTable(graph.facts.vocabulary, data)
     entity_ids = {node: i for i, node in enumerate(network.nodes)}
-    terms = _TermTable(vocabulary, data)
-    class_counts = Counter(attributes["type"] for _, attributes in network.nodes(data=True))
-    class_order = sorted(class_counts, key=lambda name: (-class_counts[name], name))
-    class_index = {name: i for i, name in enumerate(class_order)}
-    classes = [
-        [
-            terms.index(_class_iri(vocabulary, name)) if name else -1,
-            PALETTE[i % 10],
-            SHAPES[i % 7],
-            class_counts[name],
-        ]
-        for i, name in enumerate(class_order)
-    ]
+    classes, class_of = _class_table(network, terms)
     sections = data.sections()
+    facts, evidence, fact_of_statement = _fact_tables(data, entity_ids, terms, sections)
+
+    vis = Network(directed=True)  # directed: a->b and b->a stay two edges
+    vis.node_ids = _NodeIds()
+    entities = []
+    scale = len(network) or 1
+    for node, attributes in network.nodes(data=True):
+        i, x, y = entity_ids[node], *positions.get(node, (0.0, 0.0))
+        entities.append(
+            [
+                attributes["iri"],
+                attributes["label_zh"],
+                attributes["label_en"],
+                [a for a in attributes["aliases"].split("|") if a],
+                class_of[node],
+            ]
+        )
+        vis.add_node(
+            i,
+            label=attributes["label_zh"] or attributes["label_en"] or attributes["key"],
+            shape=SHAPES[class_of[node] % len(SHAPES)],
+            group=f"c{class_of[node]}",
+            x=x,
+            y=y,
+            value=round((rank.get(node, 0.0) * scale) ** 0.5, 3),  # vis scales size and label by it
+        )
+    for j, (source, target, smooth, statement) in enumerate(_edges_with_curves(network)):
+        vis.add_edge(
+            entity_ids[source], entity_ids[target], id=j, fact=fact_of_statement[statement], **smooth
+        )
+
+    return {
+        "meta": {"title": _titles(graph), "large": len(network) >= LARGE_GRAPH},
+        "terms": terms.rows,
+        "classes": classes,
+        "sections": [[code, *_pair(data.section_titles.get(code, {}))] for code in sections],
+        "evidence": evidence,
+        "entities": entities,
+        "facts": facts,
+        "nodes": vis.nodes,
+        "edges": vis.edges,
+    }
+
+
+def _class_table(network: nx.MultiDiGraph, terms: _TermTable) -> tuple[list[list], dict[str, int]]:
+    """[class term, colour, shape, count] per class, most frequent first; and each node's class number."""
+    counts = Counter(attributes["type"] for _, attributes in network.nodes(data=True))
+    order = sorted(counts, key=lambda name: (-counts[name], name))
+    number = {name: i for i, name in enumerate(order)}
+    table = [
+        [
+            terms.index(_class_iri(terms.vocabulary, name)) if name else -1,
+            PALETTE[i % len(PALETTE)],
+            SHAPES[i % len(SHAPES)],
+            counts[name],
+        ]
+        for i, name in enumerate(order)
+    ]
+    return table, {node: number[attributes["type"]] for node, attributes in network.nodes(data=True)}
+
+
+def _fact_tables(
+    data: ExplorerData, entity_ids: dict[str, int], terms: _TermTable, sections: list[str]
+) -> tuple[list[list], list[list], dict[str, int]]:
+    """The facts and the evidence sentences they share, as index tables; and each statement's fact number."""
     section_index = {code: i for i, code in enumerate(sections)}
-    evidence_rows: list[list] = []
+    evidence: list[list] = []
     evidence_index: dict[tuple, int] = {}
 
     def evidence_of(quote: str, section: str) -> int:
-        key = (quote, section)
-        if key not in evidence_index:
-            evidence_index[key] = len(evidence_rows)
-            evidence_rows.append([quote, section_index.get(section, -1)])
-        return evidence_index[key]
+        if (quote, section) not in evidence_index:
+            evidence_index[(quote, section)] = len(evidence)
+            evidence.append([quote, section_index.get(section, -1)])
+        return evidence_index[(quote, section)]
 
     def value_of(value: Value):
         if value.entity and value.text in entity_ids:
@@ -126,13 +177,13 @@ def page_data(graph: KnowledgeGraph) -> dict:
             return {"number": value.text}
         return [value.text, value.language] if value.language else value.text
 
-    fact_rows = []
+    facts: list[list] = []
     fact_of_statement: dict[str, int] = {}
     for fact in data.facts:
         if fact.subject not in entity_ids:
             continue
-        fact_of_statement[fact.statement] = len(fact_rows)
-        fact_rows.append(
+        fact_of_statement[fact.statement] = len(facts)
+        facts.append(
             [
                 entity_ids[fact.subject],
                 terms.index(fact.predicate),
@@ -143,47 +194,7 @@ def page_data(graph: KnowledgeGraph) -> dict:
                 [[terms.index(p), value_of(v)] for p, v in fact.qualifiers],
             ]
         )
-
-    scale = len(network) or 1
-    vis = Network(directed=True)
-    vis.node_ids = _NodeIds()
-    entity_rows = []
-    for node, attributes in network.nodes(data=True):
-        i = entity_ids[node]
-        x, y = positions.get(node, (0.0, 0.0))
-        class_number = class_index[attributes["type"]]
-        entity_rows.append(
-            [
-                attributes["iri"],
-                attributes["label_zh"],
-                attributes["label_en"],
-                [a for a in attributes["aliases"].split("|") if a],
-                class_number,
-            ]
-        )
-        vis.add_node(
-            i,
-            label=attributes["label_zh"] or attributes["label_en"] or attributes["key"],
-            shape=SHAPES[class_number % 7],
-            group=f"c{class_number}",
-            x=x,
-            y=y,
-            value=round((rank.get(node, 0.0) * scale) ** 0.5, 3),  # vis scales size and label by it
-        )
-    for j, (source, target, smooth, key) in enumerate(_edges_with_curves(network)):
-        vis.add_edge(entity_ids[source], entity_ids[target], id=j, fact=fact_of_statement[key], **smooth)
-
-    return {
-        "meta": {"title": _titles(graph), "large": len(network) >= LARGE_GRAPH},
-        "terms": terms.rows,
-        "classes": classes,
-        "sections": [[code, *_pair(data.section_titles.get(code, {}))] for code in sections],
-        "evidence": evidence_rows,
-        "entities": entity_rows,
-        "facts": fact_rows,
-        "nodes": vis.nodes,
-        "edges": vis.edges,
-    }
+    return facts, evidence, fact_of_statement
 
 
 class _TermTable:
