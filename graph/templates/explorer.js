@@ -277,10 +277,11 @@
   function factItem(i, lead) {
     const fact = facts[i];
     const item = el("li", null, "fact");
-    const line = el("div");
-    if (lead) line.appendChild(lead);
-    else line.appendChild(valueNode(fact[2], fact));
-    item.appendChild(line);
+    if (lead !== null) { // null: the heading above already says what the fact is
+      const line = el("div");
+      line.appendChild(lead || valueNode(fact[2], fact));
+      item.appendChild(line);
+    }
     for (const [property, value] of fact[6]) {
       const q = el("div", termLabel(property) + ": ", "qualifier");
       q.appendChild(valueNode(value, null));
@@ -349,7 +350,7 @@
     line.appendChild(entityButton(edge.to));
     details.appendChild(line);
     const list = el("ul");
-    list.appendChild(factItem(edge.fact, el("span", termLabel(fact[1]), "value")));
+    list.appendChild(factItem(edge.fact, null));
     details.appendChild(list);
   }
   function closePanel() { $("panel").hidden = true; state.panel = null; }
