@@ -498,14 +498,21 @@ def push(source, quiet, endpoint, graph, query_endpoint, no_check, timeout, auth
 @click.option(
     "--seed", type=int, default=42, show_default=True, help="Random seed; the same seed gives the same bytes."
 )
-def synth(rows, out_dir, seed):
+@click.option(
+    "--rows-per-entity",
+    type=click.IntRange(min=4),
+    default=20,
+    show_default=True,
+    help="Rows per entity: a smaller ratio gives more entities (nodes) from the same rows.",
+)
+def synth(rows, out_dir, seed, rows_per_entity):
     """Generate a synthetic dataset of about ROWS rows in our CSV format (for benchmarks and tests).
 
     Build it with: kg build OUT/triples.csv --vocabulary OUT/vocabulary.ttl
     """
     from .synthetic import generate
 
-    dataset = generate(out_dir, rows, seed)
+    dataset = generate(out_dir, rows, seed, rows_per_entity)
     err.print(f"wrote {dataset.rows} rows about {dataset.entities} entities to {dataset.csv}")
 
 
