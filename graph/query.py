@@ -137,14 +137,7 @@ def fill_store(store: ox.Store, graph: KnowledgeGraph) -> None:
 def load_rdf(store: ox.Store, path: Path | str) -> None:
     """Bulk-load an RDF file into ``store``; a bad file is an :class:`InputError` naming line and column."""
     path = Path(path)
-    rdf_format = RDF_EXTENSIONS.get(path.suffix.lower())
-    if rdf_format is None:
-        known = " ".join(sorted(RDF_EXTENSIONS))
-        raise InputError(
-            f"{path}: cannot tell the RDF format from the extension. Fix: name the file with one of {known}"
-        )
-    if not path.is_file():
-        raise InputError(f"{path}: cannot read the file: it does not exist")
+    rdf_format = _rdf_format(path)
     try:
         store.bulk_load(path=str(path), format=rdf_format)
     except SyntaxError as exc:
