@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import shutil
 import sys
 from pathlib import Path
 
@@ -12,10 +13,21 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from . import pipeline
-from .errors import KnowledgeGraphError, Problem, ValidationFailed
+from .errors import InputError, KnowledgeGraphError, Problem, ValidationFailed
 from .exports import EXPORTERS
+from .query import (
+    QUERIES_DIR,
+    example_queries,
+    find_query,
+    graph_prefixes,
+    load_store,
+    read_triples,
+    run_query,
+)
+from .remote import AUTH_SCHEMES, auth_from_environment, query_endpoint
+from .results import GRAPH_FORMATS, RESULT_FORMATS
 from .shapes import DEFAULT_SHAPES, ENGINES, PYSHACL_LIMIT
-from .vocabulary import DEFAULT_BASE, DEFAULT_VOCABULARY
+from .vocabulary import DEFAULT_BASE, DEFAULT_VOCABULARY, load_vocabulary
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -63,6 +75,56 @@ def input_options(command):
             "shacl": shacl,
         }
         return command(list(csv_files) or [pipeline.DEFAULT_CSV], options, quiet, **kwargs)
+
+    return wrapper
+
+
+def source_options(command):
+    """The options of commands that load the graph: built from CSVs (``--data``) or read from an RDF file (``--rdf``)."""
+
+    @click.option(
+        "--data",
+        "csv_files",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="CSV of facts to build the graph from (repeatable). Default: data/triples.csv.",
+    )
+    @click.option(
+        "--rdf",
+        type=click.Path(path_type=Path),
+        help="Read the graph from an RDF file instead (.nt .nq .ttl .trig .rdf .jsonld), e.g. exports/graph.nt.",
+    )
+    @click.option(
+        "--vocabulary",
+        type=click.Path(path_type=Path),
+        default=DEFAULT_VOCABULARY,
+        show_default=True,
+        help="Vocabulary (Turtle): what the CSV may use, and the prefixes queries may use undeclared.",
+    )
+    @click.option(
+        "--shapes",
+        type=click.Path(path_type=Path),
+        default=DEFAULT_SHAPES,
+        show_default=True,
+        help="SHACL shapes (Turtle) the graph built from CSV must satisfy.",
+    )
+    @click.option("--no-shapes", is_flag=True, help="Skip SHACL validation.")
+    @click.option(
+        "--base", default=DEFAULT_BASE, show_default=True, help="Base namespace of the graph's IRIs."
+    )
+    @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+    @functools.wraps(command)
+    def wrapper(csv_files, rdf, vocabulary, shapes, no_shapes, base, quiet, **kwargs):
+        if rdf is not None and csv_files:
+            raise click.UsageError("give --data (CSV to build from) or --rdf (a built graph), not both")
+        source = {
+            "csv_paths": list(csv_files),
+            "rdf": rdf,
+            "vocabulary": vocabulary,
+            "shapes": None if no_shapes else shapes,
+            "base": base,
+        }
+        return command(source, quiet, **kwargs)
 
     return wrapper
 
@@ -181,6 +243,261 @@ def stats(csv_files, options, quiet):
     out.print(f"{len(graph)} triples, {len(graph.facts.facts)} facts")
 
 
+QUERY_FORMATS = ["table", *RESULT_FORMATS, *GRAPH_FORMATS]
+
+
+@cli.command()
+@click.argument("query_spec", metavar="QUERY", required=False)
+@source_options
+@click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(QUERY_FORMATS),
+    help="SELECT and ASK: table, csv, tsv, json (SPARQL 1.1 Query Results JSON) or xml; default table on a"
+    " terminal, csv when piped. CONSTRUCT and DESCRIBE: turtle (default), ntriples, nquads, trig, rdfxml, jsonld, n3.",
+)
+@click.option("--endpoint", metavar="URL", help="Ask this remote SPARQL endpoint instead of the local graph.")
+@click.option("--graph", metavar="IRI", help="Use this named graph as the default graph.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for --endpoint.",
+)
+@click.option(
+    "--auth",
+    type=click.Choice(AUTH_SCHEMES),
+    default="basic",
+    show_default=True,
+    help="How to send KG_USER/KG_PASSWORD to --endpoint.",
+)
+@click.option(
+    "--queries",
+    "queries_dir",
+    type=click.Path(path_type=Path),
+    default=QUERIES_DIR,
+    help="Folder of named queries (QUERY may be a file name there, .rq optional). Default: data/queries.",
+)
+@click.option(
+    "--list", "list_only", is_flag=True, help="List the named queries with their questions, and exit."
+)
+def query(source, quiet, query_spec, output_format, endpoint, graph, timeout, auth, queries_dir, list_only):
+    """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the graph and print the answer.
+
+    QUERY is the query text, a .rq file, or the name of a query in data/queries/ (see --list).
+    The vocabulary's prefixes (kg:, rdfs:, schema: ...) and ent:, stmt:, ev:, src: need no PREFIX lines.
+
+    \b
+    Examples:
+      kg query --list
+      kg query 'SELECT ?zone WHERE { ?zone kg:rank 10 }'
+      kg query my-question.rq --rdf exports/graph.nt --format json
+      kg query 'DESCRIBE ent:ningbo-hitech-zone' --format turtle
+      kg query QUERY --endpoint http://localhost:7878/query
+    """
+    if list_only:
+        for named in example_queries(queries_dir):
+            out.print(f"[bold]{named.name}[/bold]  {named.title}", highlight=False)
+        return
+    if not query_spec:
+        raise click.UsageError("give a QUERY (text, .rq file or name), or --list")
+    named = find_query(query_spec, queries_dir)
+    if endpoint:
+        if source["csv_paths"] or source["rdf"]:
+            raise click.UsageError(
+                "--endpoint asks a remote store; --data and --rdf load a local graph: give one or the other"
+            )
+        prefixes = graph_prefixes(load_vocabulary(source["vocabulary"]).prefixes, source["base"])
+        result = query_endpoint(
+            endpoint,
+            named.text,
+            prefixes=prefixes,
+            graph=graph,
+            timeout=timeout,
+            auth=auth_from_environment(auth),
+        )
+    else:
+        store, prefixes = load_store(**source)
+        result = run_query(store, named, prefixes=prefixes, graph=graph)
+    chosen = output_format or ("turtle" if result.form == "graph" else "table" if out.is_terminal else "csv")
+    if result.form == "graph" and chosen not in GRAPH_FORMATS:
+        raise click.UsageError(
+            f"--format {chosen} is for SELECT and ASK; this query answers with triples: use one of {', '.join(GRAPH_FORMATS)}"
+        )
+    if result.form != "graph" and chosen not in ("table", *RESULT_FORMATS):
+        raise click.UsageError(
+            f"--format {chosen} is for CONSTRUCT and DESCRIBE; this {result.form.upper()} query answers in table, {', '.join(RESULT_FORMATS)}"
+        )
+    if chosen == "table":
+        out.print(result.to_table())
+    else:
+        data = result.serialize(chosen)
+        sys.stdout.buffer.write(data if data.endswith(b"\n") else data + b"\n")
+        sys.stdout.buffer.flush()
+    if result.truncated:
+        err.print(
+            "warning: the endpoint cut the answer short (X-SPARQL-MaxRows); add LIMIT or ask its operator",
+            style="yellow",
+        )
+    if not quiet and result.form != "ask":
+        err.print(f"{len(result)} {'triple' if result.form == 'graph' else 'row'}(s)", style="dim")
+
+
+@cli.command()
+@source_options
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but loopback exposes the endpoint to the network.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=7878,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.05),
+    default=10.0,
+    show_default=True,
+    help="Seconds a request may run; past that it is stopped with 503.",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=0),
+    default=10_000,
+    show_default=True,
+    help="Cut answers at this many rows or triples (0: no cap); a cut answer has the header X-SPARQL-MaxRows.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Worker processes running queries in parallel.",
+)
+@click.option(
+    "--allow-updates",
+    is_flag=True,
+    help="Accept SPARQL Update (the changes last until the server stops). Default: refuse with 403.",
+)
+@click.option(
+    "--cors", is_flag=True, help="Send CORS headers, so pages from other origins may query the endpoint."
+)
+@click.option(
+    "--explorer",
+    type=click.Path(path_type=Path),
+    default=Path("exports/graph.html"),
+    show_default=True,
+    help="The graph explorer page to serve at /explorer.",
+)
+@click.option(
+    "--queries",
+    "queries_dir",
+    type=click.Path(path_type=Path),
+    default=QUERIES_DIR,
+    help="Folder of example queries for the page. Default: data/queries.",
+)
+def serve(source, quiet, host, port, timeout, max_rows, workers, allow_updates, cors, explorer, queries_dir):
+    """Serve the graph as a SPARQL 1.1 endpoint, with a query page at / and the explorer at /explorer.
+
+    \b
+    Endpoints:
+      /sparql            SPARQL 1.1 Protocol (GET, POST form, POST application/sparql-query)
+      /store?default     the graph (Graph Store Protocol GET), Turtle by default
+    Read-only unless --allow-updates. SERVICE, LOAD, and FROM of a graph not held here are
+    refused before anything runs. Answers are negotiated from the Accept header.
+    """
+    from .server import Settings, prepare_store, run
+
+    if host not in ("127.0.0.1", "localhost", "::1") and not host.startswith("127.") and not quiet:
+        err.print(
+            f"warning: listening on {host}: the endpoint is reachable from other machines", style="yellow"
+        )
+    folder, location, prefixes = prepare_store(lambda location: load_store(**source, location=location)[1])
+    settings = Settings(
+        timeout=timeout,
+        max_rows=max_rows or None,
+        workers=workers,
+        allow_updates=allow_updates,
+        cors=cors,
+        explorer=explorer,
+        queries=example_queries(queries_dir),
+        prefixes=prefixes,
+    )
+    try:
+        run(location, settings, host=host, port=port, announce=lambda line: out.print(line, markup=False))
+    except OSError as exc:
+        raise InputError(str(exc)) from None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@cli.command()
+@source_options
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    required=True,
+    help="The store's Graph Store Protocol endpoint (Oxigraph: http://HOST:7878/store).",
+)
+@click.option("--graph", metavar="IRI", help="Named graph to replace. Default: the store's default graph.")
+@click.option(
+    "--query-endpoint",
+    metavar="URL",
+    help="The store's SPARQL query endpoint, for the check. Default: guessed from --endpoint.",
+)
+@click.option("--no-check", is_flag=True, help="Do not count the triples in the store afterwards.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for the store.",
+)
+@click.option(
+    "--auth",
+    type=click.Choice(AUTH_SCHEMES),
+    default="basic",
+    show_default=True,
+    help="How to send KG_USER/KG_PASSWORD (digest for Virtuoso's -auth endpoints).",
+)
+def push(source, quiet, endpoint, graph, query_endpoint, no_check, timeout, auth):
+    """Upload the graph to a SPARQL 1.1 Graph Store with HTTP PUT, then check the store holds every triple.
+
+    PUT replaces the graph, so pushing again never duplicates anything. Credentials come from the
+    environment: KG_TOKEN (bearer), or KG_USER and KG_PASSWORD (basic, or digest with --auth digest).
+
+    \b
+    Examples:
+      kg push --endpoint http://localhost:7878/store
+      kg push --endpoint http://localhost:3030/ningbo/data --graph https://example.org/ningbo-kg/graph
+    """
+    from .push import push_triples
+
+    triples, prefixes = read_triples(**source)
+    report = push_triples(
+        triples,
+        endpoint,
+        graph=graph,
+        query_endpoint=query_endpoint,
+        check=not no_check,
+        timeout=timeout,
+        auth=auth_from_environment(auth),
+        prefixes=prefixes,
+    )
+    if not quiet:
+        checked = f"; the store holds {report.stored}" if report.stored is not None else " (not checked)"
+        err.print(
+            f"pushed {report.sent} triples to {report.target} at {endpoint} in {report.seconds:.2f} s{checked}."
+        )
+
+
 @cli.command()
 @click.argument("rows", type=click.IntRange(min=1))
 @click.option(
@@ -193,14 +510,21 @@ def stats(csv_files, options, quiet):
 @click.option(
     "--seed", type=int, default=42, show_default=True, help="Random seed; the same seed gives the same bytes."
 )
-def synth(rows, out_dir, seed):
+@click.option(
+    "--rows-per-entity",
+    type=click.IntRange(min=4),
+    default=20,
+    show_default=True,
+    help="Rows per entity: a smaller ratio gives more entities (nodes) from the same rows.",
+)
+def synth(rows, out_dir, seed, rows_per_entity):
     """Generate a synthetic dataset of about ROWS rows in our CSV format (for benchmarks and tests).
 
     Build it with: kg build OUT/triples.csv --vocabulary OUT/vocabulary.ttl
     """
     from .synthetic import generate
 
-    dataset = generate(out_dir, rows, seed)
+    dataset = generate(out_dir, rows, seed, rows_per_entity)
     err.print(f"wrote {dataset.rows} rows about {dataset.entities} entities to {dataset.csv}")
 
 

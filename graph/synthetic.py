@@ -40,8 +40,12 @@ class SyntheticDataset:
     entities: int
 
 
-def generate(out_dir: Path | str, rows: int, seed: int = 42) -> SyntheticDataset:
+def generate(out_dir: Path | str, rows: int, seed: int = 42, rows_per_entity: int = 20) -> SyntheticDataset:
     """Write ``triples.csv`` (about ``rows`` data rows), its source document and vocabulary into ``out_dir``.
+
+    ``rows_per_entity`` sets how many entities there are (``rows // rows_per_entity``): the
+    default 20 makes the type rows 5% of the rows; a small ratio (at least 4: a type, two
+    labels and one more fact) gives many entities from few rows, for large-graph tests.
 
     >>> import tempfile
     >>> dataset = generate(tempfile.mkdtemp(), 200)
@@ -51,7 +55,9 @@ def generate(out_dir: Path | str, rows: int, seed: int = 42) -> SyntheticDataset
     out_dir = Path(out_dir)
     (out_dir / "sources").mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
-    entities = max(2, rows // 20)  # one type row each: 5% of the rows
+    if rows_per_entity < 4:
+        raise ValueError("rows_per_entity must be at least 4 (a type, two labels and one fact)")
+    entities = max(2, rows // rows_per_entity)  # one type row each: 5% of the rows by default
     targets = _power_law(entities)
     sentences: list[str] = []
     written = 0
@@ -184,6 +190,8 @@ def _vocabulary_terms() -> str:
     for names, kind, range_ in typed:
         for name in names:
             range_text = f" ; rdfs:range {range_}" if range_ else ""
+            if name in DECIMAL_PROPERTIES:
+                range_text += " ; kg:expectedUnit kg:Percent"  # the figure shapes check units against this
             lines.append(
                 f'kg:{name} a {kind} ; rdfs:label "合成属性{name}"@zh , "synthetic {name}"@en{range_text} .'
             )

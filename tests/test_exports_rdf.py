@@ -148,7 +148,7 @@ def test_a_built_graph_prints_as_oxigraph_prints_its_rdflib_triples(write_csv):
         f"r1,zone,kg:rank,10,,,,,{EV}",
         ",#r1,kg:outOf,178,,,,,,,",
         f",#r1,dcterms:date,2024-12-23,,,,,{EV}",
-        f"r2,zone,kg:researcherCount,300,,,percent,over,{EV}",
+        f"r2,zone,kg:researcherCount,300,,,,over,{EV}",
         f",zone,kg:rdIntensity,8.62,,,percent,,{EV}",
         f',zone,skos:altLabel,"say ""hi""",,en,,,{EV}',
     ]

@@ -30,3 +30,15 @@ def test_shape_of_the_data(tmp_path):
     top = in_degree.most_common(1)[0][1]
     median = sorted(in_degree.values())[len(in_degree) // 2]
     assert top > 20 * median  # a power law: hubs far above the typical node
+
+
+def test_rows_per_entity_sets_how_many_entities(tmp_path):
+    dataset = generate(tmp_path, 2000, seed=3, rows_per_entity=5)
+    assert dataset.entities == 400
+    with open(dataset.csv, encoding="utf-8") as stream:
+        types = sum(row["predicate"] == "a" for row in csv.DictReader(stream))
+    assert types == 400
+    # the rows are valid (the SHACL shapes of the article's data are not the generator's concern)
+    built, problems = graph.check([dataset.csv], vocabulary=dataset.vocabulary, shapes=None)
+    assert built is not None and problems == [], problems[:3]
+    assert len(graph.to_networkx(built)) == 400
