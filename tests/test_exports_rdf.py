@@ -185,3 +185,46 @@ def test_the_public_triples_are_sorted_rdflib_terms_and_agree_with_the_store():
     assert {str(q) for q in kg.to_store()} == {str(q) for q in expected}
     assert len(kg.to_store()) == len(kg)
     assert len(kg.to_rdflib()) == len(kg)
+
+
+def rdflib_jsonld(kg: KnowledgeGraph) -> dict:
+    """The JSON-LD document as rdflib's serialiser makes it (the reference)."""
+    import json
+
+    context = {**rdf._prefixes(kg), "@base": kg.base}
+    text = kg.to_rdflib().serialize(format="json-ld", context=context, auto_compact=True, indent=1)
+    return rdf._ordered(json.loads(text))
+
+
+@pytest.mark.parametrize("which", ["the article", "odd rows"])
+def test_jsonld_is_the_document_rdflib_makes(which, write_csv):
+    if which == "the article":
+        kg = graph.build([ROOT / "data" / "triples.csv"])
+    else:
+        rows = [
+            *GOOD_ROWS,
+            f"r1,zone,kg:rank,10,,,,,{EV}",
+            ",#r1,kg:outOf,178,,,,,,,",
+            f",zone,skos:altLabel,true,boolean,,,,{EV}",
+            f",zone,skos:altLabel,2.5E3,double,,,,{EV}",
+            f",zone,skos:altLabel,x,string,,,,{EV}",
+            f",zone,skos:altLabel,plain,,,,,{EV}",
+            f",zone,skos:altLabel,2024-09,gYearMonth,,,,{EV}",
+            f",zone,skos:altLabel,<https://example.org/elsewhere#x>,iri,,,,{EV}",
+            f",zone,skos:altLabel,<https://example.org/ningbo-kg/>,iri,,,,{EV}",
+            f",zone,skos:altLabel,<http://other.org/a/b/>,iri,,,,{EV}",
+            f",zone,a,kg:HighTechZone,,,,,{EV}",
+        ]
+        kg = graph.build([write_csv(rows)], shapes=None)
+    assert rdf._compact_jsonld(kg, {**rdf._prefixes(kg), "@base": kg.base}) is not None
+    assert rdf.jsonld_document(kg) == rdflib_jsonld(kg)
+
+
+def test_jsonld_of_a_graph_rdflib_compacts_otherwise_comes_from_rdflib():
+    items = tricky_items()
+    items["http://example.com/list"] = [
+        ("http://www.w3.org/1999/02/22-rdf-syntax-ns#first", False, "http://example.com/a", "", "")
+    ]
+    kg = graph_of(items)
+    assert rdf._compact_jsonld(kg, {**rdf._prefixes(kg), "@base": kg.base}) is None
+    assert rdf.jsonld_document(kg) == rdflib_jsonld(kg)
