@@ -284,17 +284,13 @@ class Validator:
                 results.extend(run.evaluate(shape, focus))
         return results
 
-    def _sparql_predicates(self) -> set[str] | None:
-        """The predicates the SPARQL queries of the shapes read (None: any predicate)."""
-        wanted: set[str] = set()
+    def _sparql_predicates(self) -> tuple[set[str], dict[str, list[Join]]] | None:
+        """Which triples the SPARQL queries of the shapes read (see :func:`sparql_plan`)."""
+        queries = []
         for shape in self._shapes.values():
-            queries = [argument for kind, argument in shape.constraints if kind == "Sparql"]
+            queries += [argument for kind, argument in shape.constraints if kind == "Sparql"]
             queries += [value for kind, value in shape.targets if kind == "sparql"]
-            for query in queries:
-                if query.predicates is None:
-                    return None
-                wanted |= query.predicates
-        return wanted
+        return sparql_plan(queries)
 
     def _predicates(self) -> set[str]:
         """Every predicate a path or a property-pair constraint of the shapes reads."""
@@ -343,6 +339,94 @@ class SparqlQuery:
             raise UnsupportedShapes(f"a SPARQL query of the shapes cannot be read: {exc}") from None
         self.projects_this = any(str(v) == "this" for v in algebra.get("PV", ()))
         self.predicates = _algebra_predicates(algebra)
+        self.patterns, self.unprunable = _required_patterns(algebra)
+
+
+#: how a predicate's triples may be cut down: keep (subject, value) when the term at ``position``
+#: ("s" or "o") is among the terms at ``other_position`` of the triples of ``other`` (a join)
+Join = tuple[str, str, str]
+
+
+def sparql_plan(queries: list[SparqlQuery]) -> tuple[set[str], dict[str, list[Join]]] | None:
+    """Which triples the queries need: every triple of the first set of predicates, and of each
+    predicate of the dict only those that can join (None: every triple of the graph).
+
+    A predicate is cut down only where every use of it, in every query, is a required triple
+    pattern (not under OPTIONAL, MINUS, EXISTS or NOT EXISTS) that shares a variable with a
+    pattern of a predicate that is loaded in full: a triple that cannot join there can change
+    no solution.
+    """
+    if any(query.predicates is None for query in queries):
+        return None
+    full: set[str] = set()
+    uses: list[tuple[str, list[Join]]] = []
+    for query in queries:
+        full |= query.unprunable
+        uses += query.patterns
+    changed = True
+    while changed:
+        changed = False
+        for predicate, joins in uses:
+            if predicate not in full and not any(other in full for _, other, _ in joins):
+                full.add(predicate)
+                changed = True
+    pruned: dict[str, list[Join]] = {}
+    for predicate, joins in uses:
+        if predicate not in full:
+            pruned.setdefault(predicate, []).append(next(j for j in joins if j[1] in full))
+    return full, pruned
+
+
+def _required_patterns(algebra) -> tuple[list[tuple[str, list[Join]]], set[str]]:
+    """The constant-predicate triple patterns a query requires, each with its joins to others of
+    its group; and the predicates used anywhere else (optional, negated, in paths), never cut down."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Variable
+
+    patterns: list[tuple[str, list[Join]]] = []
+    unprunable: set[str] = set()
+
+    def group(triples, required: bool) -> None:
+        for s, p, o in triples:
+            if not isinstance(p, URIRef):
+                unprunable.update(_algebra_predicates({"triples": [(s, p, o)]}) or ())
+                continue
+            if not required:
+                unprunable.add(str(p))
+                continue
+            joins: list[Join] = []
+            for s2, q, o2 in triples:
+                if (s2, q, o2) == (s, p, o) or not isinstance(q, URIRef):
+                    continue
+                for position, term in (("s", s), ("o", o)):
+                    if isinstance(term, Variable):
+                        for other_position, other in (("s", s2), ("o", o2)):
+                            if other == term:
+                                joins.append((position, str(q), other_position))
+            patterns.append((str(p), joins))
+
+    def walk(node, required: bool) -> None:
+        if isinstance(node, CompValue):
+            name = node.name
+            if name == "BGP":
+                group(node["triples"], required)
+                return
+            if name == "TriplesBlock":  # left untranslated inside (NOT) EXISTS
+                group(node["triples"], False)
+                return
+            optional = {"LeftJoin": "p2", "Minus": "p2"}.get(name)
+            for key, value in node.items():
+                inner = required and key != optional and not name.startswith("Builtin_")
+                walk(value, inner)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value, required)
+        elif isinstance(node, (list, tuple)):
+            for value in node:
+                walk(value, required)
+
+    walk(algebra, True)
+    return patterns, unprunable
 
 
 def _algebra_predicates(node) -> set[str] | None:

@@ -8,7 +8,7 @@ pyoxigraph store of just the triples they read.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
 from operator import attrgetter
 
@@ -144,26 +144,29 @@ class TableView:
     """The graph as the engine reads it: objects and subjects by predicate, types, targets."""
 
     def __init__(
-        self, table: TripleTable, predicates: set[str], sparql_predicates: set[str] | None = frozenset()
+        self, table: TripleTable, predicates: set[str], sparql_predicates: tuple | None = (set(), {})
     ):
         self.table = table
         self._sparql_predicates = sparql_predicates
         self._store = None
+        self._items_by_predicate: dict[str, list[tuple[str, Term]]] | None = None
+        self._node_lists: dict[int, tuple[Sequence[Term], bool]] = {}
         self._qualifier_predicates: dict[str, list] | None = (
             None  # predicate -> facts whose qualifiers use it
         )
         self._shared: list[tuple[str, str, list[Term]]] = []  # triples of IRIs that are also statement nodes
         self.prefix = table.statement_prefix
-        self._index: dict[tuple[str, str], list[Term]] = {}  # (subject, predicate) -> objects, not statements
+        # predicate -> subject -> objects, for the subjects that are not statement nodes
+        self._by_predicate: dict[str, dict[str, list[Term]]] = {}
         self._statements: dict[str, object] | None = None
         self._inverse: dict[str, dict[Term, list[Term]]] = {}
-        index = self._index
         for predicate in predicates:
+            index = self._by_predicate.setdefault(predicate, {})
             for fact in table.by_predicate.get(predicate, ()):
-                values = index.get((fact.subject_iri, predicate))
+                values = index.get(fact.subject_iri)
                 value = _fact_object(fact)
                 if values is None:
-                    index[(fact.subject_iri, predicate)] = [value]
+                    index[fact.subject_iri] = [value]
                 elif value not in values:
                     values.append(value)
         if not table.by_predicate:  # a table not made by the builder
@@ -174,12 +177,7 @@ class TableView:
         for subject, items in table.others.items():
             for p, is_literal, value, datatype, language in items:
                 if p in predicates:
-                    value = (value, datatype, language) if is_literal else value
-                    values = index.get((subject, p))
-                    if values is None:
-                        index[(subject, p)] = [value]
-                    elif value not in values:
-                        values.append(value)
+                    self._add(subject, p, (value, datatype, language) if is_literal else value)
         self._extras: dict[str, list[tuple[str, Term]]] = {
             key: [(p, (v, dt, lang) if lit else v) for p, lit, v, dt, lang in items]
             for key, items in table.extras.items()
@@ -187,9 +185,10 @@ class TableView:
         self._subclasses = self._subclass_closure()
 
     def _add(self, subject: str, predicate: str, value: Term) -> None:
-        values = self._index.get((subject, predicate))
+        index = self._by_predicate.setdefault(predicate, {})
+        values = index.get(subject)
         if values is None:
-            self._index[(subject, predicate)] = [value]
+            index[subject] = [value]
         elif value not in values:
             values.append(value)
 
@@ -213,7 +212,7 @@ class TableView:
     # --- reading the graph
 
     def objects(self, node: Term, predicate: str) -> list[Term]:
-        values = self._index.get((node, predicate)) if isinstance(node, str) else None
+        values = self._by_predicate.get(predicate, {}).get(node) if isinstance(node, str) else None
         fact = self.statement(node)
         if fact is None:
             return list(values or ())
@@ -223,11 +222,14 @@ class TableView:
     def values(self, nodes: Sequence[Term], predicate: str) -> Sequence[tuple[Term, ...]]:
         """The objects of ``predicate`` for each node, aligned with ``nodes``."""
         if not isinstance(nodes, StatementNodes):
-            get, objects, prefix = self._index.get, self.objects, self.prefix
+            get = self._by_predicate.get(predicate, {}).get
+            if not self._holds_statements(nodes):
+                return [tuple(get(node, ())) for node in nodes]
+            objects, prefix = self.objects, self.prefix
             # a node that is not in the index may still be a statement node
             return [
                 tuple(found)
-                if (found := get((node, predicate))) is not None and not node.startswith(prefix)
+                if (found := get(node)) is not None and not node.startswith(prefix)
                 else tuple(objects(node, predicate))
                 if isinstance(node, str) and node.startswith(prefix)
                 else tuple(found or ())
@@ -241,7 +243,10 @@ class TableView:
                 for p in dict.fromkeys(p for p, _ in extra):
                     self._qualifier_predicates.setdefault(p, []).append(self.table.qualified[key])
             self._shared = [
-                (s, p, found) for (s, p), found in self._index.items() if s.startswith(self.prefix)
+                (s, p, found)
+                for p, index in self._by_predicate.items()
+                for s, found in index.items()
+                if s.startswith(self.prefix)
             ]
         for fact in self._qualifier_predicates.get(predicate, ()):
             special[id(fact)] = tuple(self._statement_values(fact, predicate))
@@ -257,6 +262,17 @@ class TableView:
                     special[id(fact)] = old + tuple(v for v in found if v not in old)
         return ColumnValues(nodes.facts, predicate, special, special_facts)
 
+    def _holds_statements(self, nodes: Sequence[Term]) -> bool:
+        """Whether any of ``nodes`` may be a statement node (asked once per list of focus nodes)."""
+        known = self._node_lists.get(id(nodes))
+        if known is None or known[0] is not nodes:
+            prefix = self.prefix
+            known = self._node_lists[id(nodes)] = (
+                nodes,
+                any(isinstance(n, str) and n.startswith(prefix) for n in nodes),
+            )
+        return known[1]
+
     def subjects(self, predicate: str, node: Term) -> list[Term]:
         inverse = self._inverse.get(predicate)
         if inverse is None:
@@ -269,7 +285,7 @@ class TableView:
 
     def subjects_with(self, predicate: str) -> dict[Term, None]:
         """Every subject of ``predicate``, each once."""
-        found = {s: None for s, p in self._index if p == predicate}
+        found = dict.fromkeys(self._by_predicate.get(predicate, ()))
         column = _COLUMNS.get(predicate)
         if column is not None:
             prefix = self.prefix
@@ -283,7 +299,7 @@ class TableView:
 
     def objects_with(self, predicate: str) -> dict[Term, None]:
         """Every object of ``predicate``, each once."""
-        found = {v: None for (_, p), values in self._index.items() if p == predicate for v in values}
+        found = {v: None for values in self._by_predicate.get(predicate, {}).values() for v in values}
         getter = _GETTERS.get(predicate) or (_fact_object if predicate == RDF_OBJECT else None)
         if getter is not None:
             found.update(dict.fromkeys(map(getter, self.table.statements)))
@@ -293,10 +309,9 @@ class TableView:
 
     def pairs(self, predicate: str) -> Iterable[tuple[Term, Term]]:
         """Every (subject, object) of ``predicate``."""
-        for (s, p), values in self._index.items():
-            if p == predicate:
-                for value in values:
-                    yield s, value
+        for s, values in self._by_predicate.get(predicate, {}).items():
+            for value in values:
+                yield s, value
         if predicate in _COLUMNS:
             column = _COLUMNS[predicate]
             for fact in self.table.statements:
@@ -323,9 +338,8 @@ class TableView:
 
     def _subclass_closure(self) -> dict[str, set[str]]:
         parents: dict[str, set[str]] = {}
-        for (s, p), values in self._index.items():
-            if p == RDFS_SUBCLASS:
-                parents.setdefault(s, set()).update(v for v in values if isinstance(v, str))
+        for s, values in self._by_predicate.get(RDFS_SUBCLASS, {}).items():
+            parents.setdefault(s, set()).update(v for v in values if isinstance(v, str))
         closure: dict[str, set[str]] = {}
         for cls in parents:
             seen, todo = set(), [cls]
@@ -343,56 +357,157 @@ class TableView:
                 return True
         return False
 
-    def select(self, query) -> list[dict[str, Term]]:
-        """The solutions of a SELECT query (a compiled :class:`~graph.shacl_core.SparqlQuery`) over the
-        graph: a store of the triples the queries read."""
+    def store(self):
+        """A pyoxigraph store of the triples the SPARQL queries read, loaded a few megabytes at a time."""
         if self._store is None:
             import pyoxigraph as ox
 
             self._store = ox.Store()
-            self._store.bulk_load("".join(self._store_lines()).encode(), format=ox.RdfFormat.N_TRIPLES)
-        return [
-            {
-                variable.value: _from_oxigraph(solution[variable], keep_literals=True)
-                for variable in solutions.variables
-                if solution[variable] is not None
+            pending: list[str] = []
+            for line in self._store_lines():
+                pending.append(line)
+                if len(pending) == 50_000:
+                    self._store.bulk_load("".join(pending).encode(), format=ox.RdfFormat.N_TRIPLES)
+                    pending.clear()
+            self._store.bulk_load("".join(pending).encode(), format=ox.RdfFormat.N_TRIPLES)
+        return self._store
+
+    def select(self, query) -> Iterator[dict[str, Term]]:
+        """The solutions of a SELECT query (a compiled :class:`~graph.shacl_core.SparqlQuery`)."""
+        solutions = self.store().query(query.text)
+        variables = solutions.variables
+        for solution in solutions:
+            yield {
+                variable.value: _from_oxigraph(value, keep_literals=True)
+                for variable in variables
+                if (value := solution[variable]) is not None
             }
-            for solutions in [self._store.query(query.text)]
-            for solution in solutions
-        ]
+
+    def select_this(self, query) -> Iterator[Term]:
+        """The bindings of ``?this`` in the solutions of a SPARQL target's query."""
+        solutions = self.store().query(query.text)
+        this = next((v for v in solutions.variables if v.value == "this"), None)
+        if this is None:
+            return
+        for solution in solutions:
+            value = solution[this]
+            if value is not None:
+                yield _from_oxigraph(value)
 
     def _store_lines(self) -> Iterable[str]:
-        """N-Triples of the triples whose predicate the SPARQL queries name (all, if one has a variable)."""
+        """N-Triples of the triples the SPARQL queries can read (see :func:`graph.shacl_core.sparql_plan`)."""
         from .exports.rdf import nt_literal
 
         def line(subject: str, predicate: str, value: Term) -> str:
             obj = nt_literal(*value) if isinstance(value, tuple) else _nt_node(value)
             return f"{_nt_node(subject)} <{predicate}> {obj} .\n"
 
-        table, wanted, prefix = self.table, self._sparql_predicates, self.prefix
-        if wanted is None or (table.subjects and not table.by_predicate):
+        table, plan = self.table, self._sparql_predicates
+        if plan is None or (table.subjects and not table.by_predicate):
             for subject, items in table.blocks():
                 for p, is_literal, value, datatype, language in items:
-                    if wanted is None or p in wanted:
+                    if plan is None or p in plan[0] or p in plan[1]:
                         yield line(subject, p, (value, datatype, language) if is_literal else value)
             return
-        for predicate in wanted:
-            for fact in table.by_predicate.get(predicate, ()):
-                yield line(fact.subject_iri, predicate, _fact_object(fact))
-            getter = _GETTERS.get(predicate) or (_fact_object if predicate == RDF_OBJECT else None)
-            if getter is not None:
-                for fact in table.statements:
+        full, pruned = plan
+        for predicate in full:
+            for subject, value in self.triples_with(predicate):
+                yield line(subject, predicate, value)
+        for predicate, joins in pruned.items():
+            getter = _getter(predicate)
+            allowed = []
+            keep: dict[int, object] = {}  # statement facts whose node keeps its triple of ``predicate``
+            for position, other, other_position in joins:
+                if getter is not None and (position, other_position) == ("s", "s") and _getter(other):
+                    keep.update(self._statements_with(other))  # the same statement nodes: no IRIs needed
+                    subjects = {s for s, _ in self.triples_with(other, statements=False)}
+                    allowed.append((True, subjects))
+                else:
+                    allowed.append((position == "s", self.terms_of(other, other_position)))
+            if getter is not None:  # a statement column: pick the facts before making any IRI
+                self._keep_statements(predicate, getter, allowed, keep)
+                prefix = self.prefix
+                for fact in keep.values():
                     value = getter(fact)
                     if value is not None:
                         yield line(prefix + fact.statement_key, predicate, value)
-        for subject, items in table.others.items():
-            for p, is_literal, value, datatype, language in items:
-                if p in wanted:
-                    yield line(subject, p, (value, datatype, language) if is_literal else value)
-        for key, items in table.extras.items():
-            for p, is_literal, value, datatype, language in items:
-                if p in wanted:
-                    yield line(prefix + key, p, (value, datatype, language) if is_literal else value)
+            for subject, value in self.triples_with(predicate, statements=getter is None):
+                if any((subject if at_subject else value) in terms for at_subject, terms in allowed):
+                    yield line(subject, predicate, value)
+
+    def _statements_with(self, predicate: str) -> Iterable[tuple[int, object]]:
+        """(id, fact) of the statement facts whose own column gives a value of ``predicate``."""
+        getter = _getter(predicate)
+        return ((id(f), f) for f in self.table.statements if getter(f) is not None)
+
+    def _keep_statements(self, predicate: str, getter, allowed, keep: dict[int, object]) -> None:
+        """Add to ``keep`` the statement facts whose triple of ``predicate`` passes one of ``allowed``."""
+        table, prefix, statements = self.table, self.prefix, self.table.statements
+        for at_subject, terms in allowed:
+            if not terms:
+                continue
+            if at_subject:
+                if any(isinstance(t, str) and t.startswith(prefix) for t in terms):
+                    keep.update((id(f), f) for f in statements if prefix + f.statement_key in terms)
+            elif predicate == RDF_PREDICATE:  # the facts are grouped by predicate already
+                keep.update(
+                    (id(f), f) for p in terms if isinstance(p, str) for f in table.by_predicate.get(p, ())
+                )
+            elif predicate == RDF_SUBJECT:  # and by subject
+                keep.update(
+                    (id(f), f) for t in terms if isinstance(t, str) for f in table.subjects.get(t, ())
+                )
+            else:
+                keep.update(
+                    (id(f), f) for f, v in zip(statements, map(getter, statements), strict=True) if v in terms
+                )
+
+    def terms_of(self, predicate: str, position: str) -> set[Term]:
+        """The subjects (position "s") or objects ("o") of every triple of ``predicate``."""
+        getter = _getter(predicate)
+        found: set[Term] = set()
+        if getter is not None:
+            statements, prefix = self.table.statements, self.prefix
+            if position == "s":
+                found.update(prefix + f.statement_key for f in statements if getter(f) is not None)
+            else:
+                found.update(map(getter, statements))
+                found.discard(None)
+        for subject, value in self.triples_with(predicate, statements=False):
+            found.add(subject if position == "s" else value)
+        return found
+
+    def triples_with(self, predicate: str, statements: bool = True) -> Iterator[tuple[str, Term]]:
+        """(subject, object) of every triple of ``predicate`` (those of statement nodes' own columns
+        only with ``statements``)."""
+        table, prefix = self.table, self.prefix
+        for fact in table.by_predicate.get(predicate, ()):
+            yield fact.subject_iri, _fact_object(fact)
+        getter = _getter(predicate)
+        if getter is not None and statements:
+            for fact in table.statements:
+                value = getter(fact)
+                if value is not None:
+                    yield prefix + fact.statement_key, value
+        yield from self._item_triples().get(predicate, ())
+
+    def _item_triples(self) -> dict[str, list[tuple[str, Term]]]:
+        """The table's item triples (not facts: vocabulary, evidence, qualifiers) by predicate, made once."""
+        if self._items_by_predicate is None:
+            found: dict[str, list[tuple[str, Term]]] = {}
+            table, prefix = self.table, self.prefix
+            for subject, items in table.others.items():
+                for p, is_literal, value, datatype, language in items:
+                    found.setdefault(p, []).append(
+                        (subject, (value, datatype, language) if is_literal else value)
+                    )
+            for key, items in table.extras.items():
+                for p, is_literal, value, datatype, language in items:
+                    found.setdefault(p, []).append(
+                        (prefix + key, (value, datatype, language) if is_literal else value)
+                    )
+            self._items_by_predicate = found
+        return self._items_by_predicate
 
     def original_literal(self, node: Term, found) -> Term:
         """The graph's own literal that the store gives back as ``found`` (a store keeps numbers and
@@ -407,7 +522,7 @@ class TableView:
         """The focus nodes of a shape's targets, each once."""
         if len(targets) == 1 and targets[0][0] == "subjectsOf" and targets[0][1] in _ALWAYS:
             predicate = targets[0][1]
-            if not any(p == predicate for _, p in self._index):  # no other subject has the predicate
+            if not self._by_predicate.get(predicate):  # no other subject has the predicate
                 return StatementNodes(self.prefix, self.table.statements)
         nodes: dict[Term, None] = {}
         for kind, value in targets:
@@ -418,15 +533,16 @@ class TableView:
             elif kind == "objectsOf":
                 nodes.update(self.objects_with(value))
             elif kind == "sparql":
-                nodes.update(
-                    (this if isinstance(this, str) else _from_oxigraph(this), None)
-                    for solution in self.select(value)
-                    if (this := solution.get("this")) is not None
-                )
+                nodes.update(dict.fromkeys(self.select_this(value)))
             else:
                 classes = {value} | {c for c, ups in self._subclasses.items() if value in ups}
                 nodes.update((s, None) for s, o in self.pairs(RDF_TYPE) if o in classes)
         return list(nodes)
+
+
+def _getter(predicate: str):
+    """The field of a statement node's fact that gives its value of ``predicate``, if any."""
+    return _GETTERS.get(predicate) or (_fact_object if predicate == RDF_OBJECT else None)
 
 
 def _nt_node(term: str) -> str:
