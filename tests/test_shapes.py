@@ -211,3 +211,19 @@ def test_an_unimplemented_constraint_is_refused_not_passed(write_csv, tmp_path, 
     shapes_file.write_text(text, encoding="utf-8")
     with pytest.raises(graph.InputError, match="fast SHACL engine does not implement"):
         pipeline.check([write_csv(GOOD_ROWS)], shapes=shapes_file, shacl="fast")
+
+
+def test_sparql_store_cuts_only_predicates_every_query_needs_joined():
+    from graph.shacl_core import SparqlQuery, sparql_plan
+
+    joined = SparqlQuery("SELECT $this WHERE { $this <urn:p> ?x . ?x <urn:q> ?y }")
+    negated = SparqlQuery("SELECT $this WHERE { $this <urn:r> ?x . FILTER NOT EXISTS { $this <urn:p> ?x } }")
+    optional = SparqlQuery(
+        "SELECT $this WHERE { $this <urn:r> ?x OPTIONAL { ?x <urn:s> ?y . $this <urn:r> ?y } }"
+    )
+    full, pruned = sparql_plan([joined])
+    assert len(full) == 1 and set(pruned) == {"urn:p", "urn:q"} - full  # one side of the join is cut
+    full, pruned = sparql_plan([joined, negated, optional])
+    assert {"urn:p", "urn:r", "urn:s"} <= full  # used under NOT EXISTS or OPTIONAL: loaded in full
+    assert set(pruned) == {"urn:q"}
+    assert sparql_plan([SparqlQuery("SELECT $this WHERE { $this ?p ?o }")]) is None  # any predicate
