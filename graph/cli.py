@@ -33,25 +33,43 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 
+def _shared_graph_options(command):
+    """--vocabulary, --shapes, --no-shapes, --base and --quiet: written once for every command that builds the graph."""
+    for decorator in reversed(
+        [
+            click.option(
+                "--vocabulary",
+                type=click.Path(path_type=Path),
+                default=DEFAULT_VOCABULARY,
+                show_default=True,
+                help="Vocabulary (Turtle): what the CSV may use, and the prefixes queries may leave undeclared.",
+            ),
+            click.option(
+                "--shapes",
+                type=click.Path(path_type=Path),
+                default=DEFAULT_SHAPES,
+                show_default=True,
+                help="SHACL shapes (Turtle) the graph built from CSV must satisfy.",
+            ),
+            click.option("--no-shapes", is_flag=True, help="Skip SHACL validation."),
+            click.option(
+                "--base",
+                default=DEFAULT_BASE,
+                show_default=True,
+                help="Base namespace for entity, statement and evidence IRIs.",
+            ),
+            click.option("--quiet", "-q", is_flag=True, help="Print only errors."),
+        ]
+    ):
+        command = decorator(command)
+    return command
+
+
 def input_options(command):
     """The options every command that reads CSVs shares."""
 
     @click.argument("csv_files", nargs=-1, type=click.Path(path_type=Path))
-    @click.option(
-        "--vocabulary",
-        type=click.Path(path_type=Path),
-        default=DEFAULT_VOCABULARY,
-        show_default=True,
-        help="Vocabulary (Turtle) the CSV may use.",
-    )
-    @click.option(
-        "--shapes",
-        type=click.Path(path_type=Path),
-        default=DEFAULT_SHAPES,
-        show_default=True,
-        help="SHACL shapes (Turtle) the graph must satisfy.",
-    )
-    @click.option("--no-shapes", is_flag=True, help="Skip SHACL validation.")
+    @_shared_graph_options
     @click.option(
         "--shacl",
         type=click.Choice(ENGINES),
@@ -59,13 +77,6 @@ def input_options(command):
         show_default=True,
         help=f"SHACL engine: pyshacl, the fast built-in one, or auto (pyshacl up to {PYSHACL_LIMIT} triples).",
     )
-    @click.option(
-        "--base",
-        default=DEFAULT_BASE,
-        show_default=True,
-        help="Base namespace for entity, statement and evidence IRIs.",
-    )
-    @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
     @functools.wraps(command)
     def wrapper(csv_files, vocabulary, shapes, no_shapes, shacl, base, quiet, **kwargs):
         options = {
@@ -94,25 +105,7 @@ def source_options(command):
         type=click.Path(path_type=Path),
         help="Read the graph from an RDF file instead (.nt .nq .ttl .trig .rdf .jsonld), e.g. exports/graph.nt.",
     )
-    @click.option(
-        "--vocabulary",
-        type=click.Path(path_type=Path),
-        default=DEFAULT_VOCABULARY,
-        show_default=True,
-        help="Vocabulary (Turtle): what the CSV may use, and the prefixes queries may use undeclared.",
-    )
-    @click.option(
-        "--shapes",
-        type=click.Path(path_type=Path),
-        default=DEFAULT_SHAPES,
-        show_default=True,
-        help="SHACL shapes (Turtle) the graph built from CSV must satisfy.",
-    )
-    @click.option("--no-shapes", is_flag=True, help="Skip SHACL validation.")
-    @click.option(
-        "--base", default=DEFAULT_BASE, show_default=True, help="Base namespace of the graph's IRIs."
-    )
-    @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+    @_shared_graph_options
     @functools.wraps(command)
     def wrapper(csv_files, rdf, vocabulary, shapes, no_shapes, base, quiet, **kwargs):
         if rdf is not None and csv_files:
