@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.endpoint import QueryRequest, answer
-from graph.workers import WorkerPool
+from graph.serve.handler import QueryRequest, answer
+from graph.serve.workers import WorkerPool
 
 QUERY = "SELECT ?o WHERE { <http://bench/s7> ?p ?o } LIMIT 5"
 

@@ -1,6 +1,6 @@
 """``python -m graph`` is the ``kg`` command."""
 
-from .cli import main
+from graph.cli import main
 
 if __name__ == "__main__":
     main()

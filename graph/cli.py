@@ -12,22 +12,23 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import pipeline
-from .errors import InputError, KnowledgeGraphError, Problem, ValidationFailed
-from .exports import EXPORTERS
-from .query import (
+from graph import pipeline
+from graph.defaults import (
+    DEFAULT_BASE,
+    DEFAULT_CSV,
+    DEFAULT_OUT,
+    DEFAULT_SHAPES,
+    DEFAULT_VOCABULARY,
     QUERIES_DIR,
-    example_queries,
-    find_query,
-    graph_prefixes,
-    load_store,
-    read_triples,
-    run_query,
 )
-from .remote import AUTH_SCHEMES, auth_from_environment, query_endpoint
-from .results import GRAPH_FORMATS, RESULT_FORMATS
-from .shapes import DEFAULT_SHAPES, ENGINES, PYSHACL_LIMIT
-from .vocabulary import DEFAULT_BASE, DEFAULT_VOCABULARY, load_vocabulary
+from graph.errors import InputError, KnowledgeGraphError, Problem, ValidationFailed
+from graph.export import EXPORTERS
+from graph.model.vocabulary import load_vocabulary
+from graph.pipeline import load_store, read_triples
+from graph.shacl import ENGINES, PYSHACL_LIMIT
+from graph.sparql.client import AUTH_SCHEMES, auth_from_environment, query_endpoint
+from graph.sparql.query import example_queries, find_query, graph_prefixes, run_query
+from graph.sparql.results import GRAPH_FORMATS, RESULT_FORMATS
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -85,7 +86,7 @@ def input_options(command):
             "base": base,
             "shacl": shacl,
         }
-        return command(list(csv_files) or [pipeline.DEFAULT_CSV], options, quiet, **kwargs)
+        return command(list(csv_files) or [DEFAULT_CSV], options, quiet, **kwargs)
 
     return wrapper
 
@@ -158,7 +159,7 @@ def cli() -> None:
     "--out",
     "out_dir",
     type=click.Path(path_type=Path),
-    default=pipeline.DEFAULT_OUT,
+    default=DEFAULT_OUT,
     show_default=True,
     help="Folder to write the exports into.",
 )
@@ -406,7 +407,7 @@ def serve(source, quiet, host, port, timeout, max_rows, workers, allow_updates, 
     Read-only unless --allow-updates. SERVICE, LOAD, and FROM of a graph not held here are
     refused before anything runs. Answers are negotiated from the Accept header.
     """
-    from .server import Settings, prepare_store, run
+    from graph.serve.app import Settings, prepare_store, run
 
     if host not in ("127.0.0.1", "localhost", "::1") and not host.startswith("127.") and not quiet:
         err.print(
@@ -471,7 +472,7 @@ def push(source, quiet, endpoint, graph, query_endpoint, no_check, timeout, auth
       kg push --endpoint http://localhost:7878/store
       kg push --endpoint http://localhost:3030/ningbo/data --graph https://example.org/ningbo-kg/graph
     """
-    from .push import push_triples
+    from graph.sparql.push import push_triples
 
     triples, prefixes = read_triples(**source)
     report = push_triples(
@@ -515,7 +516,7 @@ def synth(rows, out_dir, seed, rows_per_entity):
 
     Build it with: kg build OUT/triples.csv --vocabulary OUT/vocabulary.ttl
     """
-    from .synthetic import generate
+    from graph.synthetic import generate
 
     dataset = generate(out_dir, rows, seed, rows_per_entity)
     err.print(f"wrote {dataset.rows} rows about {dataset.entities} entities to {dataset.csv}")

@@ -7,17 +7,20 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import exports
-from .build import build_graph
-from .errors import Problem, ValidationFailed
-from .facts import FactSet, load_facts
-from .knowledge_graph import KnowledgeGraph
-from .shapes import DEFAULT_SHAPES, check_shapes, load_shapes
-from .vocabulary import DEFAULT_BASE, DEFAULT_VOCABULARY, load_vocabulary
+import pyoxigraph as ox
 
-DEFAULT_CSV = Path("data/triples.csv")
+from graph import export
+from graph.defaults import DEFAULT_BASE, DEFAULT_CSV, DEFAULT_OUT, DEFAULT_SHAPES, DEFAULT_VOCABULARY
+from graph.errors import Problem, ValidationFailed
+from graph.ingest import load_facts
+from graph.model.build import build_graph
+from graph.model.facts import FactSet
+from graph.model.graph import KnowledgeGraph
+from graph.model.vocabulary import load_vocabulary
+from graph.shacl import check_shapes, load_shapes
+from graph.sparql.query import graph_prefixes, load_rdf, rdf_triples
+
 FREEZE_ABOVE = 1_000_000  # triples
-DEFAULT_OUT = Path("exports")
 
 
 def check(
@@ -29,7 +32,7 @@ def check(
 ) -> tuple[KnowledgeGraph | None, list[Problem]]:
     """Validate everything and build the graph; return it (``None`` on errors) with every problem found.
 
-    ``shacl`` picks the SHACL engine: "pyshacl", "fast" (:mod:`graph.shacl_core`) or "auto"
+    ``shacl`` picks the SHACL engine: "pyshacl", "fast" (:mod:`graph.shacl.compile`) or "auto"
     (pyshacl for small graphs, the fast engine for large ones); both report the same problems.
     """
     with paused_gc():
@@ -87,9 +90,9 @@ def write_exports(
     formats: list[str] | None = None,
     on_step: Callable[[str], None] | None = None,
 ) -> list[Path]:
-    """:func:`graph.exports.write_exports`, with the cycle collector paused (see :func:`paused_gc`)."""
+    """:func:`graph.export.write_exports`, with the cycle collector paused (see :func:`paused_gc`)."""
     with paused_gc():
-        return exports.write_exports(graph, out_dir, formats, on_step)
+        return export.write_exports(graph, out_dir, formats, on_step)
 
 
 @contextmanager
@@ -103,3 +106,52 @@ def paused_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def load_store(
+    csv_paths: Iterable[Path | str] = (),
+    rdf: Path | str | None = None,
+    *,
+    location: Path | str | None = None,
+    vocabulary: Path | str = DEFAULT_VOCABULARY,
+    shapes: Path | str | None = DEFAULT_SHAPES,
+    base: str = DEFAULT_BASE,
+    shacl: str = "auto",
+) -> tuple[ox.Store, dict[str, str]]:
+    """An Oxigraph store holding the graph, and the prefixes to declare for queries over it.
+
+    With ``rdf`` the store is bulk-loaded from that RDF file (N-Triples, N-Quads, Turtle, TriG,
+    RDF/XML, JSON-LD, by extension); otherwise the graph is built from ``csv_paths`` (default
+    ``data/triples.csv``), which raises :class:`~graph.errors.ValidationFailed` on bad input. The
+    store is in memory unless ``location`` names a folder for an on-disk store.
+
+    >>> store, prefixes = load_store(rdf="exports/graph.nt")
+    >>> prefixes["ent"]
+    'https://example.org/ningbo-kg/entity/'
+    """
+    if rdf is not None:
+        store = ox.Store(str(location)) if location is not None else ox.Store()
+        load_rdf(store, rdf)
+        return store, graph_prefixes(load_vocabulary(vocabulary).prefixes, base)
+    graph = build(list(csv_paths) or [DEFAULT_CSV], vocabulary, shapes, base, shacl)
+    return graph.to_store(location), graph_prefixes(graph.prefixes, graph.base)
+
+
+def read_triples(
+    csv_paths: Iterable[Path | str] = (),
+    rdf: Path | str | None = None,
+    *,
+    vocabulary: Path | str = DEFAULT_VOCABULARY,
+    shapes: Path | str | None = DEFAULT_SHAPES,
+    base: str = DEFAULT_BASE,
+    shacl: str = "auto",
+) -> tuple[list[ox.Triple], dict[str, str]]:
+    """The graph's triples exactly as built or written (the default graph of an RDF file), and its prefixes.
+
+    Unlike :func:`load_store` this goes through no store, so literals keep their datatypes as
+    written: an Oxigraph store normalises them (``xsd:positiveInteger`` becomes ``xsd:integer``).
+    """
+    if rdf is not None:
+        return rdf_triples(rdf), graph_prefixes(load_vocabulary(vocabulary).prefixes, base)
+    graph = build(list(csv_paths) or [DEFAULT_CSV], vocabulary, shapes, base, shacl)
+    return graph.to_oxigraph(), graph_prefixes(graph.prefixes, graph.base)

@@ -15,8 +15,8 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from .rows import COLUMNS
-from .vocabulary import DEFAULT_VOCABULARY
+from graph.defaults import DEFAULT_VOCABULARY
+from graph.ingest.csv_reader import COLUMNS
 
 CLASSES = [f"SynClass{i}" for i in range(8)]
 LINK_PROPERTIES = [f"synLink{i}" for i in range(12)]

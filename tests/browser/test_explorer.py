@@ -14,12 +14,11 @@ from pathlib import Path
 import pytest
 
 import graph
-from graph.sources import squeeze
+from graph.model.sources import squeeze
 from graph.synthetic import generate
-
-from ..conftest import ROOT
-from ..explorer_fixtures import INJECTIONS, write_injection_dataset, write_small_dataset
-from .conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS
+from tests.conftest import ROOT
+from tests.support.explorer_fixtures import INJECTIONS, write_injection_dataset, write_small_dataset
 
 LARGE_NODES = 20_000
 LARGE_DRAW_BOUND_S = 30  # the bound the README states for a 20,000-node page (measured: 5 to 9 s)

@@ -1,0 +1,325 @@
+"""The graph explorer: one self-contained, offline HTML page, with every script and style inline.
+
+The nodes and edges are built with pyvis's data model (a directed ``Network``, so a->b and
+b->a stay two edges) with positions and sizes computed here, then rendered through our own
+template (``graph/templates/``). pyvis's own templates are not used: they link Bootstrap and
+vis-network from a CDN and insert text unescaped; nor is its ``write_html`` (platform encoding),
+``set_options`` (strips spaces) or ``from_nx`` (mutates the graph given).
+
+Safety: the data goes into a ``<script type="application/json">`` with ``<``, ``>``, ``&``,
+U+2028 and U+2029 escaped, so no text can close the element; the page's script puts every
+text in with ``textContent``; and the Content-Security-Policy allows only the page's own two
+scripts (by their SHA-256), so injected markup, inline handlers and ``javascript:`` URLs do not run,
+and no request of any kind can leave the page.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from collections import Counter, defaultdict
+from importlib import resources
+from pathlib import Path
+
+import networkx as nx
+from pyvis.network import Network
+from rdflib import XSD, URIRef
+
+from graph.explorer.layout import layout
+from graph.explorer.network import importance, to_networkx
+from graph.explorer.statements import ExplorerData, Value, explorer_data
+from graph.model.dataset import dataset_titles
+from graph.model.graph import KnowledgeGraph
+
+LAYOUT_SEED = 20241223  # fixed, so the layout is the same at every build
+LARGE_GRAPH = 2000  # from this many nodes the page draws for speed: no hover, links hidden while moving
+# Okabe-Ito and Tableau colours: distinguishable, also for most colour-blind readers
+PALETTE = [
+    "#4e79a7",
+    "#f28e2b",
+    "#59a14f",
+    "#e15759",
+    "#b07aa1",
+    "#edc948",
+    "#76b7b2",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+]
+SHAPES = ["dot", "diamond", "square", "triangle", "star", "triangleDown", "hexagon"]
+UNIT_SYMBOLS = {
+    "percent": "%",
+    "per-mille": "‰",
+}  # units written as a symbol after the figure (by skos:notation)
+NUMBER_TYPES = {
+    str(XSD[name])
+    for name in (
+        "integer", "decimal", "double", "float", "int", "long", "short", "byte", "positiveInteger",
+        "nonNegativeInteger", "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong",
+        "unsignedShort", "unsignedByte",
+    )
+}  # fmt: skip
+_SCRIPT_CLOSE = re.compile("</(script)", re.IGNORECASE)
+
+
+class _NodeIds(list):
+    """pyvis looks nodes up in a list for every node and edge added (quadratic); this list answers from a set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._members: set = set()
+
+    def append(self, item) -> None:
+        super().append(item)
+        self._members.add(item)
+
+    def __contains__(self, item) -> bool:
+        return item in self._members
+
+
+def page_data(graph: KnowledgeGraph) -> dict:
+    """Everything the page's script reads, as plain JSON-ready data (see ``templates/explorer.js``).
+
+    Nodes and edges are pyvis's; the tables beside them (terms, classes, sections, evidence,
+    entities, facts) refer to each other by index to keep a 20,000-node page small.
+    """
+    network = to_networkx(graph)
+    data = explorer_data(graph)
+    rank = importance(network)
+    positions = layout(network, rank, LAYOUT_SEED)
+    terms = _TermTable(graph.facts.vocabulary, data)
+    entity_ids = {node: i for i, node in enumerate(network.nodes)}
+    classes, class_of = _class_table(network, terms)
+    sections = data.sections()
+    facts, evidence, fact_of_statement = _fact_tables(data, entity_ids, terms, sections)
+
+    vis = Network(directed=True)  # directed: a->b and b->a stay two edges
+    vis.node_ids = _NodeIds()
+    entities = []
+    scale = len(network) or 1
+    for node, attributes in network.nodes(data=True):
+        i, x, y = entity_ids[node], *positions.get(node, (0.0, 0.0))
+        entities.append(
+            [
+                attributes["iri"],
+                attributes["label_zh"],
+                attributes["label_en"],
+                [a for a in attributes["aliases"].split("|") if a],
+                class_of[node],
+            ]
+        )
+        vis.add_node(
+            i,
+            label=attributes["label_zh"] or attributes["label_en"] or attributes["key"],
+            shape=SHAPES[class_of[node] % len(SHAPES)],
+            group=f"c{class_of[node]}",
+            x=x,
+            y=y,
+            value=round((rank.get(node, 0.0) * scale) ** 0.5, 3),  # vis scales size and label by it
+        )
+    for j, (source, target, smooth, statement) in enumerate(_edges_with_curves(network)):
+        vis.add_edge(
+            entity_ids[source], entity_ids[target], id=j, fact=fact_of_statement[statement], **smooth
+        )
+
+    return {
+        "meta": {"title": _titles(graph), "large": len(network) >= LARGE_GRAPH},
+        "terms": terms.rows,
+        "classes": classes,
+        "sections": [[code, *_pair(data.section_titles.get(code, {}))] for code in sections],
+        "evidence": evidence,
+        "entities": entities,
+        "facts": facts,
+        "nodes": vis.nodes,
+        "edges": vis.edges,
+    }
+
+
+def _class_table(network: nx.MultiDiGraph, terms: _TermTable) -> tuple[list[list], dict[str, int]]:
+    """[class term, colour, shape, count] per class, most frequent first; and each node's class number."""
+    counts = Counter(attributes["type"] for _, attributes in network.nodes(data=True))
+    order = sorted(counts, key=lambda name: (-counts[name], name))
+    number = {name: i for i, name in enumerate(order)}
+    table = [
+        [
+            terms.index(_class_iri(terms.vocabulary, name)) if name else -1,
+            PALETTE[i % len(PALETTE)],
+            SHAPES[i % len(SHAPES)],
+            counts[name],
+        ]
+        for i, name in enumerate(order)
+    ]
+    return table, {node: number[attributes["type"]] for node, attributes in network.nodes(data=True)}
+
+
+def _fact_tables(
+    data: ExplorerData, entity_ids: dict[str, int], terms: _TermTable, sections: list[str]
+) -> tuple[list[list], list[list], dict[str, int]]:
+    """The facts and the evidence sentences they share, as index tables; and each statement's fact number."""
+    section_index = {code: i for i, code in enumerate(sections)}
+    evidence: list[list] = []
+    evidence_index: dict[tuple, int] = {}
+
+    def evidence_of(quote: str, section: str) -> int:
+        if (quote, section) not in evidence_index:
+            evidence_index[(quote, section)] = len(evidence)
+            evidence.append([quote, section_index.get(section, -1)])
+        return evidence_index[(quote, section)]
+
+    def value_of(value: Value):
+        if value.entity and value.text in entity_ids:
+            return entity_ids[value.text]
+        if value.datatype == "iri":
+            return {"term": terms.index(value.text)}
+        if value.datatype in NUMBER_TYPES:
+            return {"number": value.text}
+        return [value.text, value.language] if value.language else value.text
+
+    facts: list[list] = []
+    fact_of_statement: dict[str, int] = {}
+    for fact in data.facts:
+        if fact.subject not in entity_ids:
+            continue
+        fact_of_statement[fact.statement] = len(facts)
+        facts.append(
+            [
+                entity_ids[fact.subject],
+                terms.index(fact.predicate),
+                value_of(fact.value),
+                [evidence_of(e.quote, e.section) for e in fact.evidence],
+                terms.index(fact.unit) if fact.unit else -1,
+                terms.index(fact.approximation) if fact.approximation else -1,
+                [[terms.index(p), value_of(v)] for p, v in fact.qualifiers],
+            ]
+        )
+    return facts, evidence, fact_of_statement
+
+
+class _TermTable:
+    """Vocabulary terms (properties, classes, units ...) by index: prefixed name, zh and en labels, unit symbol."""
+
+    def __init__(self, vocabulary, data: ExplorerData) -> None:
+        self.vocabulary = vocabulary
+        self.labels = data.term_labels
+        self.rows: list[list[str]] = []
+        self._index: dict[str, int] = {}
+        self._notations = {str(term): code for code, term in vocabulary.units.items()}
+
+    def index(self, iri: str) -> int:
+        found = self._index.get(iri)
+        if found is None:
+            labels = self.labels.get(iri) or self.vocabulary.labels(URIRef(iri))
+            symbol = UNIT_SYMBOLS.get(self._notations.get(iri, ""), "")
+            found = self._index[iri] = len(self.rows)
+            self.rows.append([self.vocabulary.shorten(iri), *_pair(labels), symbol])
+        return found
+
+
+def _class_iri(vocabulary, name: str) -> str:
+    """The IRI of a class as the networkx view names it (a prefixed name, or ``<iri>``)."""
+    return name[1:-1] if name.startswith("<") else vocabulary.expand(name) or name
+
+
+def _pair(labels: dict[str, str]) -> list[str]:
+    return [labels.get("zh", ""), labels.get("en", "")]
+
+
+def _edges_with_curves(network: nx.MultiDiGraph):
+    """(source, target, smooth options, statement) for each link; links between the same two nodes curve apart."""
+    between: dict[frozenset, int] = defaultdict(int)
+    for source, target in network.edges():
+        between[frozenset((source, target))] += 1
+    seen: dict[frozenset, int] = defaultdict(int)
+    for source, target, key in network.edges(keys=True):
+        pair = frozenset((source, target))
+        if between[pair] > 1 and source != target:
+            seen[pair] += 1
+            smooth = {
+                "smooth": {"enabled": True, "type": "curvedCW", "roundness": round(0.12 * seen[pair], 2)}
+            }
+        else:
+            smooth = {}
+        yield source, target, smooth, key
+
+
+def _titles(graph: KnowledgeGraph) -> list[str]:
+    """The dataset's title in zh and en (from dataset.ttl beside the CSV, as the VoID export reads it)."""
+    titles = dataset_titles(graph.facts.inputs if graph.facts else [])
+    fallback = titles.get("") or "ningbo-kg"
+    return [titles.get("zh", fallback), titles.get("en", fallback)]
+
+
+def _template(name: str) -> str:
+    return (resources.files("graph.explorer") / "static" / name).read_text(encoding="utf-8")
+
+
+def _vis_network_js() -> str:
+    return (resources.files("pyvis") / "lib" / "vis-9.1.2" / "vis-network.min.js").read_text(encoding="utf-8")
+
+
+def embed_json(data: object) -> str:
+    """JSON that is safe inside ``<script type="application/json">``: nothing in it can end the element.
+
+    >>> embed_json({"a": "</script><!--\\u2028&"})
+    '{"a":"\\\\u003c/script\\\\u003e\\\\u003c!--\\\\u2028\\\\u0026"}'
+    """
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for raw, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(raw, escaped)
+    return text
+
+
+def csp_hash(text: str) -> str:
+    """The CSP source expression that allows exactly this inline script or style."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def content_security_policy(scripts: list[str], styles: list[str]) -> str:
+    """No network access of any kind; only these inline scripts and styles; no inline event handlers."""
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src " + " ".join(csp_hash(s) for s in scripts),
+            "style-src " + " ".join(csp_hash(s) for s in styles),
+            "img-src data: blob:",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
+
+
+def render(graph: KnowledgeGraph) -> str:
+    """The whole page as text."""
+    data = page_data(graph)
+    # a script's text must not contain "</script"; the JSON is escaped, the two scripts are checked
+    vis_js = _SCRIPT_CLOSE.sub(r"<\\/\1", _vis_network_js())
+    app_js = _SCRIPT_CLOSE.sub(r"<\\/\1", _template("explorer.js"))
+    style = _template("explorer.css")
+    assert "</" not in style, "the style sheet must not contain '</'"
+    values = {
+        "csp": _escape_html(content_security_policy([vis_js, app_js], [style])),
+        "title": _escape_html(data["meta"]["title"][0]),
+        "style": style,
+        "vis_js": vis_js,
+        "app_js": app_js,
+        "data": embed_json(data),
+    }
+    # one pass: text put in is never scanned again for placeholders
+    return re.sub(r"\{\{ (\w+) \}\}", lambda match: values[match.group(1)], _template("graph.html"))
+
+
+def _escape_html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def write_html(graph: KnowledgeGraph, path: Path) -> None:
+    """Write the explorer page, as UTF-8 whatever the platform's default encoding."""
+    Path(path).write_bytes(render(graph).encode("utf-8"))

@@ -1,0 +1,64 @@
+"""Every export of the graph, written atomically: all files are made in a temporary folder, then renamed into place.
+
+A failed build therefore never leaves a half-written file, nor a mix of old and new exports.
+Each exporter is ``write(graph, path)``; adding a format touches only ``EXPORTERS``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph.explorer import page
+from graph.export import graphml, rdf, tables, void
+from graph.model.graph import KnowledgeGraph
+
+
+@dataclass(frozen=True)
+class Exporter:
+    file_name: str
+    write: Callable[[KnowledgeGraph, Path], None]
+    description: str
+
+
+EXPORTERS: dict[str, Exporter] = {
+    "turtle": Exporter("graph.ttl", rdf.write_turtle, "Turtle"),
+    "ntriples": Exporter("graph.nt", rdf.write_ntriples, "N-Triples"),
+    "jsonld": Exporter("graph.jsonld", rdf.write_jsonld, "JSON-LD with a compact context"),
+    "rdfxml": Exporter("graph.rdf", rdf.write_rdfxml, "RDF/XML"),
+    "graphml": Exporter("graph.graphml", graphml.write_graphml, "GraphML for Gephi and Cytoscape"),
+    "nodes": Exporter("nodes.csv", tables.write_nodes, "nodes table (Neo4j, spreadsheets)"),
+    "edges": Exporter("edges.csv", tables.write_edges, "edges table (Neo4j, spreadsheets)"),
+    "void": Exporter("void.ttl", void.write_void, "VoID dataset description"),
+    "html": Exporter("graph.html", page.write_html, "interactive HTML graph (offline)"),
+}
+
+
+def write_exports(
+    graph: KnowledgeGraph,
+    out_dir: Path | str,
+    formats: list[str] | None = None,
+    on_step: Callable[[str], None] | None = None,
+) -> list[Path]:
+    """Write the chosen exports (all by default) into ``out_dir``; return the paths written."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    chosen = [EXPORTERS[name] for name in (formats or EXPORTERS)]
+    staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir))
+    try:
+        for exporter in chosen:
+            if on_step:
+                on_step(exporter.file_name)
+            exporter.write(graph, staging / exporter.file_name)
+        written = []
+        for exporter in chosen:
+            target = out_dir / exporter.file_name
+            os.replace(staging / exporter.file_name, target)
+            written.append(target)
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

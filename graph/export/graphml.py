@@ -1,0 +1,14 @@
+"""GraphML of the networkx view, for Gephi, Cytoscape and yEd."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+
+from graph.explorer.network import to_networkx
+from graph.model.graph import KnowledgeGraph
+
+
+def write_graphml(graph: KnowledgeGraph, path: Path) -> None:
+    nx.write_graphml(to_networkx(graph), path, encoding="utf-8", prettyprint=True, named_key_ids=True)

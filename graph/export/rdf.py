@@ -1,0 +1,451 @@
+"""Standard RDF serialisations: Turtle and N-Triples streamed from the triple table, RDF/XML through
+Oxigraph's serialiser, JSON-LD through rdflib.
+
+Turtle and N-Triples are written as text straight from the compact triples, byte for byte as
+Oxigraph's serialisers write them (the prefix header is Oxigraph's own; the tests compare the
+two on tricky terms). Oxigraph cannot be given the triples faster: each would first have to
+become a Python ``pyoxigraph.Triple``, which costs more than printing it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pyoxigraph as ox
+from rdflib import RDF, XSD
+
+from graph.model.graph import KnowledgeGraph
+from graph.model.namespaces import APPROXIMATION, DERIVED_FROM, RDF_OBJECT, RDF_PREDICATE, RDF_SUBJECT, UNIT
+from graph.model.ntriples import CHUNK_BLOCKS, NEEDS_ESCAPE, ntriples_chunks, quoted
+from graph.model.table import Item
+from graph.model.terms import rdflib_literal
+
+_XSD_STRING, _RDF_TYPE = str(XSD.string), str(RDF.type)
+_INLINE = {  # Turtle's own number and boolean syntax, when the lexical form fits it
+    str(XSD.boolean): re.compile(r"true|false"),
+    str(XSD.integer): re.compile(r"[+-]?[0-9]+"),
+    str(XSD.decimal): re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    str(XSD.double): re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][+-]?[0-9]+"),
+}
+
+
+class TurtleTerms:
+    """Turtle forms of terms, abbreviated with prefixes exactly as Oxigraph's Turtle serialiser does."""
+
+    def __init__(self, prefixes: dict[str, str]):
+        self.header = _turtle_header(prefixes)
+        # Oxigraph tries the prefixes longest namespace first, in the order it prints them
+        self.prefixes = re.findall(r"@prefix ([^:\s]*): <([^>]*)> \.\n", self.header)
+        self.cache: dict[str, str] = {}
+
+    def iri(self, iri: str) -> str:
+        """``prefix:local`` where a prefix fits and the local name can be written, else ``<iri>``."""
+        found = self.cache.get(iri)
+        if found is None:
+            found = self.cache[iri] = self._abbreviate(iri, self.prefixes)
+        return found
+
+    def predicate(self, iri: str) -> str:
+        return "a" if iri == _RDF_TYPE else self.iri(iri)
+
+    def local_prefix(self, namespace: str) -> str | None:
+        """``"name:"`` when every IRI in ``namespace`` whose local name is plain is written ``name:local``."""
+        if any(ns.startswith(namespace) and ns != namespace for _, ns in self.prefixes):
+            return None
+        candidates = [(name, ns) for name, ns in self.prefixes if namespace.startswith(ns)]
+        return candidates[0][0] + ":" if candidates and candidates[0][1] == namespace else None
+
+    def abbreviator(self, namespace: str) -> Callable[[str], str]:
+        """A fast ``iri`` for the many names in ``namespace``, each seen once: it takes the local name."""
+        if any(ns.startswith(namespace) and ns != namespace for _, ns in self.prefixes):
+            return lambda local: self._abbreviate(namespace + local, self.prefixes)
+        candidates = [(name, ns) for name, ns in self.prefixes if namespace.startswith(ns)]
+        if not candidates or candidates[0][1] != namespace:
+            return lambda local: self._abbreviate(namespace + local, candidates)
+        name, simple = candidates[0][0] + ":", _SIMPLE_LOCAL.fullmatch
+
+        def abbreviate(local: str) -> str:
+            if local and simple(local):
+                return name + local
+            return self._abbreviate(namespace + local, candidates)
+
+        return abbreviate
+
+    @staticmethod
+    def _abbreviate(iri: str, prefixes: list[tuple[str, str]]) -> str:
+        for name, namespace in prefixes:
+            if iri.startswith(namespace):
+                local = iri[len(namespace) :]
+                if not local:
+                    return f"{name}:"
+                escaped = escape_local_name(local)
+                if escaped is not None:
+                    return f"{name}:{escaped}"
+        return f"<{iri}>"
+
+    def literal(self, value: str, datatype: str, language: str) -> str:
+        if language:
+            return f"{quoted(value)}@{language.lower()}"
+        if not datatype or datatype == _XSD_STRING:
+            return quoted(value)
+        inline = _INLINE.get(datatype)
+        if inline is not None and inline.fullmatch(value):
+            return value
+        return f"{quoted(value)}^^{self.iri(datatype)}"
+
+
+def turtle_chunks(graph: KnowledgeGraph) -> Iterator[str]:
+    """The graph as Turtle with the graph's prefixes, in sorted order, in pieces."""
+    terms = TurtleTerms(_prefixes(graph))
+    table = graph.table
+    if not len(table):
+        return
+    yield terms.header
+    subjects, others, extras, prefix = table.subjects, table.others, table.extras, table.statement_prefix
+    cache, abbreviate = terms.cache, terms.iri
+    needs_escape = NEEDS_ESCAPE.search
+    predicates: dict[str, str] = {}
+    datatypes: dict[str, tuple] = {}  # datatype -> (fullmatch of Turtle's own syntax or None, "^^dt")
+
+    def predicate_of(predicate: str) -> str:
+        found = predicates.get(predicate)
+        if found is None:
+            found = predicates[predicate] = terms.predicate(predicate)
+        return found
+
+    def literal(value: str, datatype: str, language: str) -> str:
+        text = f'"{value}"' if needs_escape(value) is None else quoted(value)
+        if language:
+            return f"{text}@{language.lower()}"
+        if not datatype or datatype == _XSD_STRING:
+            return text
+        info = datatypes.get(datatype)
+        if info is None:
+            inline = _INLINE.get(datatype)
+            info = datatypes[datatype] = (inline.fullmatch if inline else None, "^^" + abbreviate(datatype))
+        if info[0] is not None and info[0](value):
+            return value
+        return text + info[1]
+
+    def block(subject: str, items: list[Item]) -> str:
+        parts = [cache.get(subject) or abbreviate(subject)]
+        previous = None
+        for predicate, is_literal, value, datatype, language in items:
+            obj = (
+                literal(value, datatype, language) if is_literal else (cache.get(value) or abbreviate(value))
+            )
+            if predicate == previous:
+                parts.append(f" , {obj}")
+            else:
+                separator = " " if previous is None else " ;\n\t"
+                parts.append(f"{separator}{predicates.get(predicate) or predicate_of(predicate)} {obj}")
+                previous = predicate
+        parts.append(" .\n")
+        return "".join(parts)
+
+    def fact_block(subject: str, facts: list) -> str:
+        parts = [cache.get(subject) or abbreviate(subject)]
+        previous = None
+        for f in facts:
+            value, predicate = f.object_value, f.predicate_iri
+            if f.object_is_literal:
+                obj = literal(value, f.datatype_iri, f.language)
+            else:
+                obj = cache.get(value) or abbreviate(value)
+            if predicate == previous:
+                parts.append(f" , {obj}")
+            else:
+                separator = " " if previous is None else " ;\n\t"
+                parts.append(f"{separator}{predicates.get(predicate) or predicate_of(predicate)} {obj}")
+                previous = predicate
+        parts.append(" .\n")
+        return "".join(parts)
+
+    statement_subject = terms.abbreviator(prefix)
+    # statement keys are entity-key-like ids or hex digests: plain local names, no check needed
+    short = terms.local_prefix(prefix)
+    o_, p_, s_, d_, a_, u_ = map(
+        predicate_of, (RDF_OBJECT, RDF_PREDICATE, RDF_SUBJECT, DERIVED_FROM, APPROXIMATION, UNIT)
+    )
+    out: list[str] = []
+    append = out.append
+    for kind, run in table.segments():
+        for start in range(0, len(run), CHUNK_BLOCKS):
+            if kind == "subjects":
+                for subject in run[start : start + CHUNK_BLOCKS]:
+                    facts = subjects.get(subject)
+                    if facts is None or subject in others:
+                        append(block(subject, table.items(subject)))
+                    else:
+                        append(fact_block(subject, facts))
+            elif kind == "statements":
+                for f in run[start : start + CHUNK_BLOCKS]:
+                    key = f.statement_key
+                    if key in extras:
+                        append(block(prefix + key, table.statement_node_items(f)))
+                        continue
+                    v = f.object_value
+                    if f.object_is_literal:
+                        obj = literal(v, f.datatype_iri, f.language)
+                    else:
+                        obj = cache.get(v) or abbreviate(v)
+                    p, s, e = f.predicate_iri, f.subject_iri, f.evidence_node
+                    text = (
+                        f"{short + key if short else statement_subject(key)} {o_} {obj} ;\n"
+                        f"\t{p_} {cache.get(p) or abbreviate(p)} ;\n"
+                        f"\t{s_} {cache.get(s) or abbreviate(s)} ;\n\t{d_} {cache.get(e) or abbreviate(e)}"
+                    )
+                    if f.approximation_iri is not None:
+                        text += (
+                            f" ;\n\t{a_} {cache.get(f.approximation_iri) or abbreviate(f.approximation_iri)}"
+                        )
+                    if f.unit_iri is not None:
+                        text += f" ;\n\t{u_} {cache.get(f.unit_iri) or abbreviate(f.unit_iri)}"
+                    append(text + " .\n")
+            else:
+                for subject, items in run[start : start + CHUNK_BLOCKS]:
+                    append(block(subject, items))
+            yield "".join(out)
+            out.clear()
+
+
+def _turtle_header(prefixes: dict[str, str]) -> str:
+    """The ``@prefix`` lines exactly as Oxigraph writes them (it orders them by namespace length)."""
+    probe = ox.Triple(
+        ox.NamedNode("urn:x-probe:s"), ox.NamedNode("urn:x-probe:p"), ox.NamedNode("urn:x-probe:o")
+    )
+    text = ox.serialize([probe], format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode()
+    return text[: text.rstrip("\n").rfind("\n") + 1]
+
+
+def escape_local_name(local: str) -> str | None:
+    """The local part of a prefixed name as Oxigraph writes it, or None when it cannot be written."""
+    if _SIMPLE_LOCAL.fullmatch(local):
+        return local
+    out = []
+    last = len(local) - 1
+    for index, char in enumerate(local):
+        if index == 0:
+            plain = _pn_chars_u(char) or char == ":" or "0" <= char <= "9"
+        else:
+            plain = _pn_chars(char) or char == ":" or (char == "." and index < last)
+        if plain:
+            out.append(char)
+        elif char in _LOCAL_ESCAPABLE:
+            out.append("\\" + char)
+        else:
+            return None
+    return "".join(out)
+
+
+_SIMPLE_LOCAL = re.compile(r"[A-Za-z0-9_:](?:[A-Za-z0-9_:.-]*[A-Za-z0-9_:-])?")
+_LOCAL_ESCAPABLE = frozenset("_~.-!$&'()*+,;=/?#@%")
+_PN_CHARS_BASE = (
+    ("A", "Z"),
+    ("a", "z"),
+    ("\u00c0", "\u00d6"),
+    ("\u00d8", "\u00f6"),
+    ("\u00f8", "\u02ff"),
+    ("\u0370", "\u037d"),
+    ("\u037f", "\u1fff"),
+    ("\u200c", "\u200d"),
+    ("\u2070", "\u218f"),
+    ("\u2c00", "\u2fef"),
+    ("\u3001", "\ud7ff"),
+    ("\uf900", "\ufdcf"),
+    ("\ufdf0", "\ufffd"),
+    ("\U00010000", "\U000effff"),
+)
+
+
+def _pn_chars_u(char: str) -> bool:
+    return char == "_" or any(low <= char <= high for low, high in _PN_CHARS_BASE)
+
+
+def _pn_chars(char: str) -> bool:
+    return (
+        _pn_chars_u(char)
+        or char == "-"
+        or "0" <= char <= "9"
+        or char == "\u00b7"
+        or "\u0300" <= char <= "\u036f"
+        or "\u203f" <= char <= "\u2040"
+    )
+
+
+def _write_chunks(path: Path, chunks: Iterator[str]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as stream:
+        for chunk in chunks:
+            stream.write(chunk)
+
+
+def serialize(graph: KnowledgeGraph, rdf_format: ox.RdfFormat) -> bytes:
+    """The graph in ``rdf_format``; triples come in the graph's sorted order, so output is deterministic."""
+    if rdf_format == ox.RdfFormat.N_TRIPLES:
+        return "".join(ntriples_chunks(graph.table)).encode()
+    if rdf_format == ox.RdfFormat.TURTLE:
+        return "".join(turtle_chunks(graph)).encode()
+    return ox.serialize(graph.oxigraph_triples, format=rdf_format, prefixes=_prefixes(graph))
+
+
+def write_turtle(graph: KnowledgeGraph, path: Path) -> None:
+    _write_chunks(path, turtle_chunks(graph))
+
+
+def write_ntriples(graph: KnowledgeGraph, path: Path) -> None:
+    _write_chunks(path, ntriples_chunks(graph.table))
+
+
+def write_rdfxml(graph: KnowledgeGraph, path: Path) -> None:
+    path.write_bytes(serialize(graph, ox.RdfFormat.RDF_XML))
+
+
+def write_jsonld(graph: KnowledgeGraph, path: Path) -> None:
+    """JSON-LD compacted with a context of the vocabulary's prefixes and the entity base."""
+    path.write_text(
+        json.dumps(jsonld_document(graph), ensure_ascii=False, sort_keys=True, indent=1) + "\n",
+        encoding="utf-8",
+    )
+
+
+def jsonld_document(graph: KnowledgeGraph) -> dict:
+    """The JSON-LD document: rdflib's compaction (``auto_compact`` with our context), lists sorted.
+
+    rdflib's serialiser is the reference, and slow (half a second for the article's 6k triples);
+    for a graph like ours (a context of prefixes only, no blank nodes, no RDF lists) its rules are
+    few, and the document is made from the table by the same rules. Anything else goes to rdflib.
+    """
+    context = {**_prefixes(graph), "@base": graph.base}
+    document = _compact_jsonld(graph, context)
+    if document is None:
+        text = graph.to_rdflib().serialize(
+            format="json-ld", context=context, auto_compact=True, sort_keys=True, indent=1
+        )
+        document = json.loads(text)
+    return _ordered(document)
+
+
+def _compact_jsonld(graph: KnowledgeGraph, context: dict[str, str]) -> dict | None:
+    """rdflib's ``from_rdf`` with an active context of prefixes, or None where its other rules apply."""
+    base = context["@base"]
+    domain = "{}://{}".format(*urlsplit(base)[:2])
+    prefixes = {
+        ns: name for name, ns in context.items() if not name.startswith("@") and ns.endswith(_GEN_DELIMS)
+    }
+    symbols = _symbols_of(graph)
+    if (
+        _RDF_FIRST_REST_NIL & symbols
+        or any(iri in prefixes for iri in symbols)
+        or not graph.table.by_predicate
+    ):
+        return None  # RDF lists, a term that is itself a namespace, a table not from the builder
+
+    def symbol(iri: str) -> str:  # rdflib's Context.to_symbol
+        ns, name = _split_iri(iri)
+        prefix = prefixes.get(ns)
+        return f"{prefix}:{name}" if prefix else iri
+
+    def shrink(iri: str) -> str:  # rdflib's Context.shrink_iri
+        ns, name = _split_iri(iri)
+        prefix = prefixes.get(ns)
+        if prefix:
+            return f"{prefix}:{name}"
+        if iri == base:
+            return ""
+        return iri[len(domain) :] if iri.startswith(domain) else iri
+
+    nodes: dict[str, dict] = {}
+    for subject, items in graph.table.blocks():
+        node_id = shrink(subject)
+        if node_id in nodes:
+            return None  # two subjects shrink alike: rdflib merges them, leave it to rdflib
+        node = nodes[node_id] = {"@id": node_id}
+        for predicate, is_literal, value, datatype, language in items:
+            if predicate == _RDF_TYPE and not is_literal:
+                key, entry = "@type", symbol(value)
+            else:
+                key = symbol(predicate)
+                if not is_literal:
+                    entry = {"@id": shrink(value)}
+                elif datatype in _NATIVE:
+                    entry = rdflib_literal(value, datatype, "").toPython()
+                elif datatype:
+                    entry = {"@type": symbol(datatype), "@value": value}
+                elif language:
+                    entry = {"@language": language, "@value": value}
+                else:
+                    entry = value
+            found = node.get(key)
+            if found is None:
+                node[key] = entry
+            elif isinstance(found, list):
+                found.append(entry)
+            else:
+                node[key] = [found, entry]
+    if len(nodes) == 1:
+        return {**next(iter(nodes.values())), "@context": context}
+    return {"@graph": list(nodes.values()), "@context": context}
+
+
+def _symbols_of(graph: KnowledgeGraph) -> set[str]:
+    """Every predicate, class and datatype IRI of the graph (what rdflib compacts by its term rules),
+    and rdf:nil where it is an object (an empty RDF list to rdflib)."""
+    table = graph.table
+    found = set(table.by_predicate) | {p for items in table.extras.values() for p, *_ in items}
+    objects = [
+        (p, is_literal, value, datatype)
+        for items in table.others.values()
+        for p, is_literal, value, datatype, _ in items
+    ]
+    objects += [
+        (f.predicate_iri, f.object_is_literal, f.object_value, f.datatype_iri)
+        for facts in table.by_predicate.values()
+        for f in facts
+    ]
+    for p, is_literal, value, datatype in objects:
+        found.add(p)
+        if is_literal:
+            found.add(datatype)
+        elif p == _RDF_TYPE or value == _RDF_NIL:
+            found.add(value)
+    return found
+
+
+def _split_iri(iri: str) -> tuple[str, str]:
+    """rdflib's jsonld ``split_iri``: at the last '#', else the last '/', else the last ':'."""
+    for delimiter in "#/:":
+        at = iri.rfind(delimiter)
+        if at > -1:
+            return iri[: at + 1], iri[at + 1 :]
+    return iri, ""
+
+
+_GEN_DELIMS = (":", "/", "?", "#", "[", "]", "@")
+_NATIVE = {str(XSD.boolean), str(XSD.integer), str(XSD.double), str(XSD.string)}
+_RDF_NIL = str(RDF.nil)
+_RDF_FIRST_REST_NIL = {str(RDF.first), str(RDF.rest), _RDF_NIL}
+
+
+def _ordered(value):
+    """rdflib emits nodes and values in set order; sort them so the same graph gives the same bytes."""
+    if isinstance(value, dict):
+        return {key: item if key == "@list" else _ordered(item) for key, item in value.items()}
+    if isinstance(value, list):
+        items = [_ordered(item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, ensure_ascii=False, sort_keys=True))
+    return value
+
+
+def _prefixes(graph: KnowledgeGraph) -> dict[str, str]:
+    base = graph.base
+    own = {
+        "ent": f"{base}entity/",
+        "stmt": f"{base}statement/",
+        "ev": f"{base}evidence/",
+        "src": f"{base}source/",
+    }
+    return {**own, **dict(sorted(graph.prefixes.items()))}

@@ -1,0 +1,44 @@
+"""CSV files -> a validated :class:`~graph.model.facts.FactSet`, every problem located at its file, row and column.
+
+Reading is split by job: :mod:`.csv_reader` reads records strictly, :mod:`.cells` turns one cell
+into a term, :mod:`.row_rules` applies the rules of one row, :mod:`.cross_row` those that look at
+several rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from graph.defaults import DEFAULT_BASE, DEFAULT_VOCABULARY
+from graph.errors import Problem
+from graph.ingest.cross_row import cross_row_checks
+from graph.ingest.csv_reader import open_records
+from graph.ingest.row_rules import RowReader
+from graph.model.facts import Fact, FactSet
+from graph.model.namespaces import EntityNamespace
+from graph.model.vocabulary import Vocabulary, load_vocabulary
+
+__all__ = ["load_facts"]
+
+
+def load_facts(
+    paths: Iterable[Path | str],
+    vocabulary: Vocabulary | None = None,
+    base: str = DEFAULT_BASE,
+) -> FactSet:
+    """Read and validate CSV files; never raises for bad content: problems are in the result."""
+    vocabulary = vocabulary or load_vocabulary(DEFAULT_VOCABULARY)
+    reader = RowReader(vocabulary, EntityNamespace(base))
+    inputs = [Path(p) for p in paths]
+    facts: list[Fact] = []
+    problems: list[Problem] = []
+    for path in inputs:
+        records = open_records(path)
+        kept_facts, kept_problems = len(facts), len(problems)
+        reader.read_file(records, path, facts, problems)
+        if records.not_utf8:  # found part way through: nothing of the file counts but that
+            del facts[kept_facts:], problems[kept_problems:]
+        problems.extend(records.problems)
+    facts, by_subject = cross_row_checks(facts, problems, reader.namespace)
+    return FactSet(facts, problems, vocabulary, reader.namespace, reader.sources, inputs, by_subject)

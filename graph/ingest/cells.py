@@ -1,0 +1,339 @@
+"""Turning one CSV cell into an RDF term, or saying precisely why it cannot be one.
+
+Terms are kept in a compact form while the graph is built, because rdflib terms are slow to
+make and to hash: an IRI is a plain ``str``; a literal is its canonical lexical form plus its
+datatype IRI ('' for none) and language ('' for none). The canonical form is exactly the one
+rdflib gives (``str(Literal(value, datatype=...))``), so converting back gives equal rdflib terms.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+
+import pyoxigraph
+from rdflib import XSD, Literal, URIRef
+
+from graph.model.namespaces import XSD_NS, XSD_STRING, EntityNamespace
+from graph.model.terms import rdflib_literal
+from graph.model.vocabulary import Vocabulary
+
+ENTITY_KEY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_])?")
+_PN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?|")
+_TZ = r"(?:Z|[+-](?:0\d|1[0-4]):[0-5]\d)?"
+_YEAR = r"-?(?:[1-9]\d{4,}|\d{4})"
+
+DATATYPE_NAMES = {
+    "string": XSD.string,
+    "integer": XSD.integer,
+    "positiveInteger": XSD.positiveInteger,
+    "nonNegativeInteger": XSD.nonNegativeInteger,
+    "decimal": XSD.decimal,
+    "double": XSD.double,
+    "boolean": XSD.boolean,
+    "date": XSD.date,
+    "dateTime": XSD.dateTime,
+    "gYear": XSD.gYear,
+    "gYearMonth": XSD.gYearMonth,
+    "anyURI": XSD.anyURI,
+}
+IRI_DATATYPE = "iri"  # the datatype cell that says "the object is an IRI, not a literal"
+
+
+class TermError(ValueError):
+    """A cell that is not a valid term; ``hint`` says how to write it."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.hint = hint
+
+
+LiteralForm = tuple[str, str, str]  # (canonical lexical form, datatype IRI or '', language or '')
+
+
+def parse_resource(cell: str, vocabulary: Vocabulary, namespace: EntityNamespace) -> URIRef:
+    """An entity key (``nimte``), a prefixed name (``schema:Place``) or a full IRI (``<https://...>``).
+
+    >>> from graph.model.vocabulary import load_vocabulary
+    >>> parse_resource("nimte", load_vocabulary("data/vocabulary.ttl"), EntityNamespace("https://example.org/kg/"))
+    rdflib.term.URIRef('https://example.org/kg/entity/nimte')
+    """
+    return URIRef(resource_iri(cell, vocabulary, namespace))
+
+
+def resource_iri(cell: str, vocabulary: Vocabulary, namespace: EntityNamespace) -> str:
+    """Like :func:`parse_resource`, as a plain string."""
+    if not cell:
+        raise TermError("is empty", "write an entity key, a prefixed name or an <IRI>")
+    if cell.startswith("<"):
+        if not cell.endswith(">"):
+            raise TermError(
+                f"{cell!r} opens an IRI with '<' but does not close it with '>'", "write <https://...>"
+            )
+        return check_iri(cell[1:-1])
+    if ":" in cell:
+        prefix, _, local = cell.partition(":")
+        if prefix not in vocabulary.prefixes:
+            known = ", ".join(sorted(vocabulary.prefixes))
+            raise TermError(
+                f"unknown prefix '{prefix}:' in {cell!r}", f"use one of the declared prefixes ({known})"
+            )
+        if not _PN_LOCAL.fullmatch(local):
+            raise TermError(
+                f"{cell!r} is not a valid prefixed name",
+                "after the prefix use only ASCII letters, digits, '_', '-' and '.' (not at the end)",
+            )
+        return check_iri(vocabulary.prefixes[prefix] + local)
+    if not ENTITY_KEY.fullmatch(cell):
+        raise TermError(
+            f"{cell!r} is not a valid entity key",
+            "use ASCII letters, digits, '-', '_' and '.' (e.g. yongjiang-lab); put names in rdfs:label rows",
+        )
+    return namespace.prefix + cell
+
+
+def check_iri(iri: str) -> str:
+    """Return ``iri`` when it is an absolute IRI by RFC 3987 (checked by Oxigraph), else raise TermError."""
+    try:
+        pyoxigraph.NamedNode(iri)
+    except ValueError as exc:
+        raise TermError(
+            f"<{iri}> is not a valid absolute IRI ({exc})", "write a full IRI such as <https://example.org/x>"
+        ) from None
+    return iri
+
+
+def resolve_datatype(cell: str, vocabulary: Vocabulary) -> URIRef | None:
+    """The datatype IRI named by a datatype cell ('integer', 'xsd:date', '<iri>'), ``None`` for 'iri'."""
+    iri = datatype_iri(cell, vocabulary)
+    return None if iri is None else URIRef(iri)
+
+
+def datatype_iri(cell: str, vocabulary: Vocabulary) -> str | None:
+    """Like :func:`resolve_datatype`, as a plain string."""
+    if cell == IRI_DATATYPE:
+        return None
+    if cell in DATATYPE_NAMES:
+        return str(DATATYPE_NAMES[cell])
+    if ":" in cell or cell.startswith("<"):
+        if cell.startswith("<"):
+            return check_iri(cell.strip("<>"))
+        prefix, _, local = cell.partition(":")
+        if prefix in vocabulary.prefixes:
+            return vocabulary.prefixes[prefix] + local
+        raise TermError(
+            f"unknown prefix '{prefix}:' in datatype {cell!r}",
+            "write e.g. xsd:date, or a short name: " + _names(),
+        )
+    raise TermError(
+        f"unknown datatype {cell!r}", "use one of " + _names() + ", or 'iri' for a link to an entity"
+    )
+
+
+def _names() -> str:
+    return ", ".join(DATATYPE_NAMES)
+
+
+def check_language(tag: str) -> str:
+    """A well-formed BCP 47 language tag, lower-cased as RDF compares them; else TermError."""
+    try:
+        pyoxigraph.Literal("x", language=tag)
+    except ValueError:
+        raise TermError(f"{tag!r} is not a valid BCP 47 language tag", "write e.g. zh, en, zh-Hans") from None
+    return tag.lower()
+
+
+def make_literal(value: str, datatype: URIRef | None, language: str = "") -> Literal:
+    """A literal whose lexical form is checked against its datatype.
+
+    >>> make_literal("2024-12-23", XSD.date)
+    rdflib.term.Literal('2024-12-23', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#date'))
+    """
+    return rdflib_literal(*literal_form(value, None if datatype is None else str(datatype), language))
+
+
+def literal_form(value: str, datatype: str | None, language: str = "") -> LiteralForm:
+    """Check ``value`` against its datatype and return it as (lexical form, datatype, language).
+
+    The lexical form is the one rdflib would give the literal, so ``rdflib_literal`` of the result
+    equals ``rdflib.Literal(value, datatype=datatype)``; it is computed without rdflib where the
+    value is already in that form, which is almost always.
+
+    >>> literal_form("007", str(XSD.integer))
+    ('7', 'http://www.w3.org/2001/XMLSchema#integer', '')
+    """
+    if language:
+        return value, "", language
+    if datatype is None or datatype == XSD_STRING:
+        return value, datatype or "", ""
+    checker = _CHECKERS.get(datatype)
+    if checker is not None:
+        checker(value)
+        unchanged = _UNCHANGED.get(datatype)
+        if unchanged is None or not unchanged.fullmatch(value):
+            value = _rdflib_lexical(value, datatype)[0]
+        return value, datatype, ""
+    lexical, ill_typed = _rdflib_lexical(value, datatype)
+    if ill_typed:
+        raise TermError(
+            f"{value!r} is not a valid {_short(datatype)}", "write a value in the datatype's lexical form"
+        )
+    return lexical, datatype, ""
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _rdflib_lexical(value: str, datatype: str) -> tuple[str, bool]:
+    """rdflib's own canonical form of a literal, and whether rdflib finds it ill-typed (the slow, exact path)."""
+    literal = Literal(value, datatype=URIRef(datatype))
+    return str(literal), bool(getattr(literal, "ill_typed", False))
+
+
+def _short(datatype: str) -> str:
+    return "xsd:" + datatype[len(XSD_NS) :] if datatype.startswith(XSD_NS) else f"<{datatype}>"
+
+
+_INTEGER = re.compile(r"[+-]?\d+")
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_DOUBLE = re.compile(r"[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|INF)|NaN")
+_DATE = re.compile(rf"({_YEAR})-(\d\d)-(\d\d){_TZ}")
+_DATE_TIME = re.compile(rf"({_YEAR})-(\d\d)-(\d\d)T([01]\d|2[0-4]):([0-5]\d):([0-5]\d)(?:\.\d+)?{_TZ}")
+_G_YEAR = re.compile(rf"{_YEAR}{_TZ}")
+_G_YEAR_MONTH = re.compile(rf"({_YEAR})-(\d\d){_TZ}")
+
+
+def _integer(minimum: int | None, name: str):
+    def check(value: str) -> None:
+        if not _INTEGER.fullmatch(value):
+            raise TermError(
+                f"{value!r} is not an {name}",
+                "write digits only, without separators or units (8800, not 8,800 or 8800家)",
+            )
+        if minimum is not None and int(value) < minimum:
+            raise TermError(
+                f"{value!r} is not a {name} (must be at least {minimum})",
+                f"write a whole number of at least {minimum}",
+            )
+
+    return check
+
+
+def _decimal(value: str) -> None:
+    if not _DECIMAL.fullmatch(value):
+        raise TermError(
+            f"{value!r} is not a decimal", "write digits with an optional '.', without '%' or units (8.62)"
+        )
+
+
+def _double(value: str) -> None:
+    if not _DOUBLE.fullmatch(value):
+        raise TermError(f"{value!r} is not a double", "write a number such as 2.3 or 2.3E9")
+
+
+def _boolean(value: str) -> None:
+    if value not in ("true", "false", "1", "0"):
+        raise TermError(f"{value!r} is not a boolean", "write true or false")
+
+
+def _date_parts(value: str, pattern: re.Pattern, name: str, example: str) -> re.Match:
+    match = pattern.fullmatch(value)
+    if not match:
+        raise TermError(f"{value!r} is not a valid {name}", f"write it as {example}")
+    return match
+
+
+def _date(value: str) -> None:
+    match = _date_parts(value, _DATE, "date", "YYYY-MM-DD, e.g. 2024-12-23")
+    _real_date(value, int(match.group(1)), int(match.group(2)), int(match.group(3)), "date")
+
+
+def _real_date(value: str, year: int, month: int, day: int, name: str) -> None:
+    if not 1 <= month <= 12:
+        raise TermError(
+            f"{value!r} is not a valid {name}: there is no month {month}", "months run from 01 to 12"
+        )
+    try:
+        dt.date(year if 1 <= year <= 9999 else 2000, month, day)
+    except ValueError:
+        raise TermError(
+            f"{value!r} is not a valid {name}: month {month} has no day {day}", "check the day of the month"
+        ) from None
+
+
+def _date_time(value: str) -> None:
+    match = _date_parts(
+        value,
+        _DATE_TIME,
+        "dateTime",
+        "YYYY-MM-DDThh:mm:ss, e.g. 2024-12-23T09:30:00",
+    )
+    _real_date(value, int(match.group(1)), int(match.group(2)), int(match.group(3)), "dateTime")
+
+
+def _g_year(value: str) -> None:
+    _date_parts(value, _G_YEAR, "gYear", "YYYY, e.g. 2024")
+
+
+def _g_year_month(value: str) -> None:
+    match = _date_parts(value, _G_YEAR_MONTH, "gYearMonth", "YYYY-MM, e.g. 2024-09")
+    if not 1 <= int(match.group(2)) <= 12:
+        raise TermError(
+            f"{value!r} is not a valid gYearMonth: there is no month {int(match.group(2))}",
+            "months run from 01 to 12",
+        )
+
+
+def _any_uri(value: str) -> None:
+    check_iri(value)
+
+
+_CHECKERS = {
+    str(XSD.integer): _integer(None, "integer"),
+    str(XSD.positiveInteger): _integer(1, "positive integer"),
+    str(XSD.nonNegativeInteger): _integer(0, "non-negative integer"),
+    str(XSD.decimal): _decimal,
+    str(XSD.double): _double,
+    str(XSD.boolean): _boolean,
+    str(XSD.date): _date,
+    str(XSD.dateTime): _date_time,
+    str(XSD.gYear): _g_year,
+    str(XSD.gYearMonth): _g_year_month,
+    str(XSD.anyURI): _any_uri,
+}
+
+# Values (already checked) that rdflib keeps exactly as written; any other form takes rdflib's slow path.
+_CANONICAL_INTEGER = re.compile(r"-?[1-9][0-9]*|0")
+_UNCHANGED = {
+    str(XSD.integer): _CANONICAL_INTEGER,
+    str(XSD.positiveInteger): _CANONICAL_INTEGER,
+    str(XSD.nonNegativeInteger): _CANONICAL_INTEGER,
+    str(XSD.decimal): re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?"),
+    str(XSD.boolean): re.compile(r"true|false"),
+    str(XSD.date): re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+    str(XSD.dateTime): re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"),
+    str(XSD.gYear): re.compile(r".*", re.DOTALL),  # rdflib has no Python value for these: never rewritten
+    str(XSD.gYearMonth): re.compile(r".*", re.DOTALL),
+}
+
+# Values that are valid *and* already canonical, recognised by one match. A value that does not
+# match may still be valid: literal_form decides.
+_DAY = r"(?:0[1-9]|1[0-9]|2[0-8])"  # days every month has
+_MONTH = r"(?:0[1-9]|1[0-2])"
+_FAST_ACCEPT = {
+    str(XSD.integer): _CANONICAL_INTEGER,
+    str(XSD.positiveInteger): re.compile(r"[1-9][0-9]*"),
+    str(XSD.nonNegativeInteger): re.compile(r"[1-9][0-9]*|0"),
+    str(XSD.decimal): _UNCHANGED[str(XSD.decimal)],
+    str(XSD.boolean): _UNCHANGED[str(XSD.boolean)],
+    str(XSD.date): re.compile(rf"[0-9]{{4}}-{_MONTH}-{_DAY}"),
+    str(XSD.dateTime): re.compile(rf"[0-9]{{4}}-{_MONTH}-{_DAY}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"),
+    str(XSD.gYear): re.compile(r"[0-9]{4}"),
+    str(XSD.gYearMonth): re.compile(rf"[0-9]{{4}}-{_MONTH}"),
+}
+
+
+def fast_literal_check(datatype: str | None):
+    """A ``fullmatch`` that accepts only values of ``datatype`` that are valid and canonical
+    (``literal_form`` would return them unchanged), or None when there is none for the datatype."""
+    pattern = _FAST_ACCEPT.get(datatype) if datatype else None
+    return None if pattern is None else pattern.fullmatch

@@ -1,0 +1,381 @@
+"""``kg serve``: a SPARQL 1.1 Protocol endpoint over the graph, a small ASGI app (Starlette on Uvicorn).
+
+Routes:
+  ``/``          a page to write queries, with the example queries one click away
+  ``/sparql``    the SPARQL 1.1 Protocol: GET, POST form, POST ``application/sparql-query``
+                 (and ``application/sparql-update`` when updates are allowed)
+  ``/store``     the Graph Store Protocol's GET: ``?default``, ``?graph=IRI``, or the whole dataset
+  ``/explorer``  the interactive graph (``exports/graph.html``)
+
+This module handles HTTP only; the checks and the query itself run in worker processes
+(:mod:`graph.serve.workers`, :mod:`graph.serve.handler`), which a time limit can stop.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import gc
+import hashlib
+import json
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.routing import Route
+
+from graph.serve.handler import GraphRequest, QueryRequest, Reply, UpdateRequest
+from graph.serve.workers import WorkerPool
+from graph.sparql.query import NamedQuery
+
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+EXPLORER_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:;"
+    " font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+)
+
+
+@dataclass
+class Settings:
+    """How the endpoint behaves; the defaults are the safe ones."""
+
+    timeout: float = 10.0
+    max_rows: int | None = 10_000
+    max_body: int = 1_000_000
+    workers: int = 2
+    allow_updates: bool = False
+    cors: bool = False
+    explorer: Path | None = None
+    queries: list[NamedQuery] = field(default_factory=list)
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+
+def create_app(
+    store_path: str,
+    settings: Settings,
+    trusted_hosts: list[str] | None = None,
+    on_ready: Callable[[], None] | None = None,
+) -> Starlette:
+    """The ASGI app over the on-disk store at ``store_path`` (see :func:`prepare_store`)."""
+    pool = WorkerPool(
+        store_path,
+        size=settings.workers,
+        writable=settings.allow_updates,
+        timeout=settings.timeout,
+        max_rows=settings.max_rows,
+        prefixes=settings.prefixes,
+    )
+    page, page_csp = _page(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        await pool.start()
+        if on_ready:
+            on_ready()
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    async def home(request: Request) -> Response:
+        return HTMLResponse(page, headers={"Content-Security-Policy": page_csp, "Cache-Control": "no-cache"})
+
+    async def sparql(request: Request) -> Response:
+        parsed = await _protocol_request(request, settings)
+        if isinstance(parsed, Reply):
+            return _response(parsed)
+        return _response(await pool.submit(parsed))
+
+    async def store(request: Request) -> Response:
+        if request.method not in ("GET", "HEAD"):
+            if not settings.allow_updates:
+                return _response(
+                    Reply.text(403, "this endpoint is read-only: the Graph Store Protocol allows GET only")
+                )
+            return _response(
+                Reply.text(405, "only GET is served here; change the data with SPARQL Update at /sparql"),
+                {"Allow": "GET, HEAD"},
+            )
+        params = _params(request.url.query)
+        if isinstance(params, Reply):
+            return _response(params)
+        graphs = [value for key, value in params if key == "graph"]
+        default = any(key == "default" for key, _ in params)
+        if len(graphs) > 1 or (graphs and default):
+            return _response(Reply.text(400, "give either ?default or one ?graph=IRI"))
+        job = GraphRequest(
+            graph=graphs[0] if graphs else None, default=default, accept=request.headers.get("accept")
+        )
+        reply = await pool.submit(job)
+        return _response(reply, head=request.method == "HEAD")
+
+    async def explorer(request: Request) -> Response:
+        path = settings.explorer
+        if path is None or not path.is_file():
+            return _response(Reply.text(404, f"no graph explorer at {path}: run kg build to write it"))
+        return FileResponse(
+            path, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": EXPLORER_CSP}
+        )
+
+    middleware = [Middleware(_SecurityHeaders)]
+    if trusted_hosts:
+        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=trusted_hosts))
+    if settings.cors:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=["*"],
+                allow_methods=["GET", "POST"],
+                allow_headers=["Accept", "Content-Type"],
+                expose_headers=["X-SPARQL-MaxRows"],
+            )
+        )
+    every_method = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
+    routes = [
+        Route("/", home, methods=["GET", "HEAD"]),
+        Route("/sparql", sparql, methods=every_method),
+        Route("/sparql/", sparql, methods=every_method),
+        Route("/store", store, methods=every_method),
+        Route("/explorer", explorer, methods=["GET", "HEAD"]),
+    ]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.pool = pool
+    return app
+
+
+async def _protocol_request(request: Request, settings: Settings) -> QueryRequest | UpdateRequest | Reply:
+    """Read a SPARQL 1.1 Protocol request into a query or an update, or the error Reply it deserves."""
+    if request.method not in ("GET", "HEAD", "POST"):
+        return Reply.text(405, f"{request.method} is not a SPARQL Protocol operation: use GET or POST")
+    params = _params(request.url.query)
+    if isinstance(params, Reply):
+        return params
+    direct: tuple[str, str] | None = None
+    if request.method == "POST":
+        media_type, _, options = (request.headers.get("content-type") or "").partition(";")
+        media_type = media_type.strip().lower()
+        if media_type not in (FORM, SPARQL_QUERY, SPARQL_UPDATE):
+            shown = media_type or "no Content-Type"
+            return Reply.text(415, f"a POST must be {FORM}, {SPARQL_QUERY} or {SPARQL_UPDATE}, not {shown}")
+        charset = _charset(options)
+        if charset not in (None, "utf-8", "utf8"):
+            return Reply.text(415, f"the request body must be UTF-8, not {charset}")
+        body = await _read_body(request, settings.max_body)
+        if isinstance(body, Reply):
+            return body
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return Reply.text(400, "the request body is not valid UTF-8")
+        if media_type == FORM:
+            form = _params(text)
+            if isinstance(form, Reply):
+                return form
+            params += form
+        else:
+            direct = ("query" if media_type == SPARQL_QUERY else "update", text)
+    queries = [value for key, value in params if key == "query"]
+    updates = [value for key, value in params if key == "update"]
+    if direct:
+        (queries if direct[0] == "query" else updates).append(direct[1])
+    if len(queries) + len(updates) == 0:
+        return Reply.text(
+            400,
+            "no query: send one as ?query=..., a form field, or a POST body; the page at / helps write one",
+        )
+    if len(queries) + len(updates) > 1:
+        return Reply.text(400, "send exactly one query or one update per request")
+    values = {
+        key: [value for k, value in params if k == key]
+        for key in ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri")
+    }
+    base_iri = str(request.url.replace(query=""))
+    if updates:
+        if not settings.allow_updates:
+            return Reply.text(
+                403,
+                "this endpoint is read-only: updates are refused (start it with --allow-updates to allow them)",
+            )
+        if request.method != "POST":
+            return Reply.text(405, "an update must be sent with POST")
+        return UpdateRequest(
+            updates[0], tuple(values["using-graph-uri"]), tuple(values["using-named-graph-uri"]), base_iri
+        )
+    return QueryRequest(
+        queries[0],
+        request.headers.get("accept"),
+        tuple(values["default-graph-uri"]),
+        tuple(values["named-graph-uri"]),
+        base_iri,
+    )
+
+
+def _params(query_string: str) -> list[tuple[str, str]] | Reply:
+    try:
+        return parse_qsl(query_string, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        return Reply.text(400, "the parameters are not valid UTF-8 percent-encoding")
+
+
+def _charset(options: str) -> str | None:
+    for option in options.split(";"):
+        key, _, value = option.partition("=")
+        if key.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return None
+
+
+async def _read_body(request: Request, limit: int) -> bytes | Reply:
+    """The request body, refused (413) past ``limit`` bytes without reading the rest."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        return Reply.text(413, f"the request body is larger than {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return Reply.text(413, f"the request body is larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _response(reply: Reply, headers: dict[str, str] | None = None, head: bool = False) -> Response:
+    all_headers = {**reply.headers, **(headers or {})}
+    if reply.status == 406 or reply.status == 200:
+        all_headers.setdefault("Vary", "Accept")
+    return Response(
+        b"" if head else reply.body,
+        status_code=reply.status,
+        media_type=reply.media_type,
+        headers=all_headers,
+    )
+
+
+class _SecurityHeaders:
+    """Headers every answer carries: no MIME sniffing, no referrer leaks."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [
+                    *message["headers"],
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"),
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _page(settings: Settings) -> tuple[str, str]:
+    """The query page, with the example queries and prefixes built in, and a CSP that admits only its own
+    inline script and style (by hash)."""
+    template = resources.files("graph.serve").joinpath("static/endpoint.html").read_text(encoding="utf-8")
+    examples = [{"name": q.name, "title": q.title or q.name, "text": q.text} for q in settings.queries]
+    data = {
+        "examples": examples,
+        "prefixes": settings.prefixes,
+        "explorer": settings.explorer is not None and settings.explorer.is_file(),
+        "maxRows": settings.max_rows,
+        "timeout": settings.timeout,
+    }
+    # Inside <script>, "</script" or "<!--" would change how the page parses; JSON may write "<" as \u003c.
+    embedded = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+    page = template.replace("{{data}}", embedded)
+    hashes = {"script": [], "style": []}
+    for tag in hashes:
+        start = 0
+        while (open_at := page.find(f"<{tag}>", start)) != -1:
+            close_at = page.index(f"</{tag}>", open_at)
+            content = page[open_at + len(tag) + 2 : close_at]
+            digest = base64.b64encode(hashlib.sha256(content.encode("utf-8")).digest()).decode()
+            hashes[tag].append(f"'sha256-{digest}'")
+            start = close_at
+    csp = (
+        "default-src 'none'; "
+        f"script-src {' '.join(hashes['script'])}; style-src {' '.join(hashes['style'])}; "
+        "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+    return page, csp
+
+
+def prepare_store(load: Callable[[str], dict[str, str]]) -> tuple[Path, str, dict[str, str]]:
+    """Make a temporary folder and an on-disk store in it with ``load(location)``; return the folder, the
+    store's path and the prefixes ``load`` gave. The caller removes the folder."""
+    folder = Path(tempfile.mkdtemp(prefix="kg-serve-"))
+    location = str(folder / "store")
+    try:
+        prefixes = load(location)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    gc.collect()  # the loading store must be closed before the workers open it
+    return folder, location, prefixes
+
+
+def run(
+    store_path: str,
+    settings: Settings,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    announce: Callable[[str], None] = print,
+) -> None:
+    """Serve until interrupted. The socket is bound first, so ``port`` 0 picks a free port; ``announce``
+    gets one line with the endpoint's address once the workers are ready."""
+    import uvicorn
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        sock = socket.create_server((host, port), family=family)
+    except OSError as exc:
+        raise OSError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    bound_port = sock.getsockname()[1]
+    shown_host = f"[{host}]" if family == socket.AF_INET6 else host
+    base = f"http://{shown_host}:{bound_port}"
+    trusted = sorted(LOOPBACK) if host in LOOPBACK or host.startswith("127.") else None
+    if trusted and host not in trusted:
+        trusted.append(host)
+
+    def ready() -> None:
+        announce(f"SPARQL endpoint at {base}/sparql, query page at {base}/ (Ctrl+C stops)")
+        sys.stdout.flush()
+
+    app = create_app(store_path, settings, trusted_hosts=trusted, on_ready=ready)
+    config = uvicorn.Config(
+        app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=5
+    )
+    # Uvicorn shuts down gracefully on SIGTERM, then raises the signal again for the handler it found:
+    # make that an ordinary exit, so the caller's clean-up (the temporary store) still runs.
+    previous = signal.signal(signal.SIGTERM, _exit_quietly)
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        sock.close()
+
+
+def _exit_quietly(signum, frame) -> None:
+    raise SystemExit(0)

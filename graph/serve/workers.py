@@ -1,0 +1,216 @@
+"""Worker processes that run the endpoint's queries, so that a query past its time limit can be stopped.
+
+An Oxigraph query cannot be interrupted from Python: it runs in Rust until it ends, holding the
+thread that called it. So each query runs in a worker process; when the time limit passes, the
+worker is killed (which frees its CPU and memory at once) and a fresh one takes its place.
+
+Workers are forked from a fork server that has already imported this module (and so pyoxigraph
+and rdflib), and open the on-disk store that ``kg serve`` prepared, read-only; a replacement is
+ready in a fraction of a second whatever the size of the graph. When updates are allowed there
+is a single worker that opens the store for writing, since the store takes one writer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import signal
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+import pyoxigraph as ox
+
+from graph.serve.handler import Reply, answer
+
+log = logging.getLogger("kg.serve")
+
+START_TIMEOUT = 60.0  # seconds a new worker may take to open the store
+
+
+@dataclass(eq=False)  # identity: a worker is itself, not its fields
+class _Worker:
+    process: BaseProcess
+    connection: Connection
+
+
+class WorkerPool:
+    """A fixed number of worker processes over one on-disk store; ``submit`` runs a request with a time limit."""
+
+    def __init__(
+        self,
+        store_path: str,
+        *,
+        size: int = 2,
+        writable: bool = False,
+        timeout: float = 10.0,
+        max_rows: int | None = None,
+        prefixes: dict[str, str] | None = None,
+    ):
+        self.store_path = store_path
+        self.size = 1 if writable else max(1, size)
+        self.writable = writable
+        self.timeout = timeout
+        self.max_rows = max_rows
+        self.prefixes = dict(prefixes or {})
+        self.replaced = 0  # workers killed at their time limit (or lost) and replaced
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["__main__", __name__])  # imported once, not per worker
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._all: set[_Worker] = set()
+        self._tasks: set[asyncio.Task] = set()
+        self._closed = False
+
+    async def start(self) -> None:
+        """Start every worker and wait until each has opened the store."""
+        try:
+            workers = await asyncio.gather(*(asyncio.to_thread(self._spawn) for _ in range(self.size)))
+        except BaseException:
+            await self.close()
+            raise
+        for worker in workers:
+            self._idle.put_nowait(worker)
+
+    async def submit(self, request: Any) -> Reply:
+        """Run ``request`` in a free worker; 503 when none frees up, or the run passes the time limit."""
+        try:
+            worker = await asyncio.wait_for(self._idle.get(), self.timeout)
+        except TimeoutError:
+            return Reply.text(
+                503, f"the endpoint is busy: no worker became free within {self.timeout:g} s; try again"
+            )
+        started = time.monotonic()
+        exchange = asyncio.ensure_future(
+            asyncio.to_thread(_exchange, worker.connection, request, self.timeout)
+        )
+        try:
+            reply = await asyncio.shield(exchange)
+        except asyncio.CancelledError:
+            # The client went away: the worker comes back (or is replaced) once its run ends.
+            exchange.add_done_callback(lambda done: self._settle(worker, done))
+            raise
+        except (EOFError, OSError):
+            reply = False
+        self._settle(worker, exchange)
+        if reply is False:
+            return Reply.text(500, "the query worker stopped unexpectedly; the query was not answered")
+        if reply is None:
+            return Reply.text(
+                503,
+                f"the query ran longer than the time limit of {self.timeout:g} s and was stopped;"
+                " narrow it down (LIMIT, more specific patterns)",
+            )
+        reply.headers["Server-Timing"] = f"query;dur={(time.monotonic() - started) * 1000:.1f}"
+        return reply
+
+    def _settle(self, worker: _Worker, exchange: asyncio.Future) -> None:
+        """After a run: a worker that answered goes back to the idle queue, any other is replaced."""
+        if exchange.cancelled() or exchange.exception() is not None:
+            log.error("a query worker died; starting another")
+            self._replace(worker)
+        elif exchange.result() is None:
+            log.warning("a request ran past %.3g s; its worker was stopped", self.timeout)
+            self._replace(worker)
+        else:
+            self._idle.put_nowait(worker)
+
+    async def close(self) -> None:
+        """Stop every worker (and any replacement still starting)."""
+        self._closed = True
+        for task in list(self._tasks):
+            task.cancel()
+        for worker in list(self._all):
+            await asyncio.to_thread(self._stop, worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        self.replaced += 1
+        task = asyncio.create_task(self._replace_later(worker))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _replace_later(self, worker: _Worker) -> None:
+        await asyncio.to_thread(self._stop, worker)
+        for attempt in range(3):
+            if self._closed:
+                return
+            try:
+                fresh = await asyncio.to_thread(self._spawn)
+            except RuntimeError as exc:
+                log.error("could not start a query worker (attempt %d of 3): %s", attempt + 1, exc)
+                await asyncio.sleep(1)
+                continue
+            if self._closed:
+                await asyncio.to_thread(self._stop, fresh)
+                return
+            self._idle.put_nowait(fresh)
+            return
+
+    def _spawn(self) -> _Worker:
+        """Start one worker and wait (bounded) until it has opened the store."""
+        parent_end, child_end = self._context.Pipe()
+        process = self._context.Process(
+            target=_serve_requests,
+            args=(child_end, self.store_path, self.writable, self.prefixes, self.max_rows),
+            daemon=True,
+            name="kg-query-worker",
+        )
+        process.start()
+        child_end.close()
+        worker = _Worker(process, parent_end)
+        self._all.add(worker)
+        if not parent_end.poll(START_TIMEOUT):
+            self._stop(worker)
+            raise RuntimeError(f"the worker did not open the store within {START_TIMEOUT:g} s")
+        try:
+            status = parent_end.recv()
+        except EOFError:
+            self._stop(worker)
+            raise RuntimeError("the worker stopped while opening the store") from None
+        if status != "ready":
+            self._stop(worker)
+            raise RuntimeError(str(status))
+        return worker
+
+    def _stop(self, worker: _Worker) -> None:
+        self._all.discard(worker)
+        with contextlib.suppress(OSError):
+            worker.connection.close()
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(5)
+
+
+def _exchange(connection: Connection, request: Any, timeout: float) -> Reply | None:
+    """Send a request and wait up to ``timeout`` seconds for the reply; ``None`` when time ran out."""
+    connection.send(request)
+    if not connection.poll(timeout):
+        return None
+    return connection.recv()
+
+
+def _serve_requests(
+    connection: Connection, store_path: str, writable: bool, prefixes: dict[str, str], max_rows: int | None
+) -> None:
+    """A worker's life: open the store, then answer requests until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the server, which stops its workers
+    try:
+        store = ox.Store(store_path) if writable else ox.Store.read_only(store_path)
+    except OSError as exc:
+        connection.send(f"cannot open the store {store_path}: {exc}")
+        return
+    connection.send("ready")
+    while True:
+        try:
+            request = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply = answer(store, request, prefixes=prefixes, max_rows=max_rows)
+        except Exception:  # a bug: say so, keep the traceback in the server's log, keep serving
+            log.exception("the endpoint failed on a request")
+            reply = Reply.text(500, "the endpoint failed on this request (a bug); see the server's log")
+        connection.send(reply)

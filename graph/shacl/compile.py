@@ -1,0 +1,290 @@
+"""SHACL Core without pyshacl: a shapes graph compiled to checks that run over the built graph's table.
+
+pyshacl needs the graph as an rdflib Graph and walks it node by node (about 70 µs per triple
+on our machine, so a million-row build would spend eight minutes in it). This engine evaluates
+each shape over all its focus nodes at once and checks each distinct value once; value nodes of
+statement nodes come straight from the facts.
+
+It implements the SHACL Core constraint components, the four kinds of target and every kind of
+property path, and the SHACL-SPARQL pyshacl runs in its advanced mode (SELECT constraints and
+SPARQL targets), following pyshacl's reading of the specification (the tests run both on the
+same bad inputs). A shapes graph that uses anything else (rules, ASK validators, custom
+components, JavaScript) is refused with :class:`UnsupportedShapes`: it is never silently passed.
+
+This module compiles the shapes; :mod:`graph.shacl.view` reads the graph,
+:mod:`graph.shacl.components` checks the constraints and :mod:`graph.shacl.fast_engine` runs them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import rdflib
+from rdflib import RDF, RDFS, Literal, URIRef
+from rdflib.namespace import SH
+
+from graph.model.namespaces import RDF_TYPE, RDFS_SUBCLASS
+from graph.shacl.sparql_plan import Join, SparqlQuery, sparql_plan
+from graph.shacl.types import CompiledShape, UnsupportedShapes, term_of
+
+_SH = str(SH)
+
+#: SHACL terms a shape may use: targets, paths, the Core constraint parameters, and non-validating ones
+SUPPORTED = {
+    SH[name]
+    for name in (
+        "targetClass targetNode targetSubjectsOf targetObjectsOf path property node class datatype nodeKind "
+        "minCount maxCount minExclusive minInclusive maxExclusive maxInclusive minLength maxLength pattern "
+        "flags languageIn uniqueLang equals disjoint lessThan lessThanOrEquals not and or xone "
+        "qualifiedValueShape qualifiedMinCount qualifiedMaxCount qualifiedValueShapesDisjoint closed "
+        "ignoredProperties hasValue in message severity deactivated name description order group "
+        "defaultValue sparql select prefixes declare prefix namespace target"
+    ).split()
+}
+_PATH_KEYS = {SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath}
+
+
+class CompiledShapes:
+    """A shapes graph compiled once: its targeted shapes (``top``), and nested shapes compiled on demand."""
+
+    def __init__(self, shapes: rdflib.Graph):
+        self.graph = shapes
+        self._shapes: dict[rdflib.term.Node, CompiledShape] = {}
+        self._check_supported()
+        self.top = [self.shape(node) for node in self._targeted()]
+
+    # ------------------------------------------------------------------ compiling
+
+    def _check_supported(self) -> None:
+        unknown = set()
+        for _, p, o in self.graph:
+            if str(p).startswith(_SH) and p not in SUPPORTED and p not in _PATH_KEYS and p not in _LIST_TERMS:
+                unknown.add(p)
+            if p == RDF.type and str(o).startswith(_SH) and o not in _KNOWN_TYPES:
+                unknown.add(o)
+        if unknown:
+            names = ", ".join(sorted(f"sh:{str(term)[len(_SH) :]}" for term in unknown))
+            raise UnsupportedShapes(
+                f"the shapes use {names}, which the fast SHACL engine does not implement; "
+                "validate with pyshacl instead (--shacl pyshacl)"
+            )
+
+    def _targeted(self) -> list[rdflib.term.Node]:
+        nodes = set()
+        for target in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target):
+            nodes.update(self.graph.subjects(target, None))
+        for cls in (RDFS.Class, rdflib.OWL.Class):
+            for node in self.graph.subjects(RDF.type, cls):
+                if (node, RDF.type, SH.NodeShape) in self.graph or (
+                    node,
+                    RDF.type,
+                    SH.PropertyShape,
+                ) in self.graph:
+                    nodes.add(node)  # an implicit class target
+        return sorted(nodes, key=str)
+
+    def shape(self, node: rdflib.term.Node) -> CompiledShape:
+        found = self._shapes.get(node)
+        if found is not None:
+            return found
+        g = self.graph
+        shape = self._shapes[node] = CompiledShape(node)
+        shape.deactivated = g.value(node, SH.deactivated) == Literal(True)
+        severity = g.value(node, SH.severity)
+        if severity is not None:
+            shape.severity = str(severity)
+        path = g.value(node, SH.path)
+        if path is not None:
+            shape.path = self._path(path)
+            shape.path_iri = str(path) if isinstance(path, URIRef) else None
+        for cls in g.objects(node, SH.targetClass):
+            shape.targets.append(("class", term_of(cls)))
+        for value in g.objects(node, SH.targetNode):
+            shape.targets.append(("node", term_of(value)))
+        for p in g.objects(node, SH.targetSubjectsOf):
+            shape.targets.append(("subjectsOf", str(p)))
+        for p in g.objects(node, SH.targetObjectsOf):
+            shape.targets.append(("objectsOf", str(p)))
+        for target in g.objects(node, SH.target):
+            if (target, RDF.type, SH.SPARQLTarget) not in g or g.value(target, SH.select) is None:
+                raise UnsupportedShapes(
+                    f"{_name(g, node)} has an sh:target that is not a SPARQL target with sh:select, which the "
+                    "fast SHACL engine does not implement; validate with pyshacl instead (--shacl pyshacl)"
+                )
+            shape.targets.append(("sparql", SparqlQuery(self._query_text(target))))
+        if (node, RDF.type, RDFS.Class) in g or (node, RDF.type, rdflib.OWL.Class) in g:
+            shape.targets.append(("class", str(node)))
+        shape.constraints = self._constraints(node, shape)
+        return shape
+
+    def _path(self, node) -> object:
+        g = self.graph
+        if isinstance(node, URIRef):
+            return str(node)
+        if (node, RDF.first, None) in g:
+            return ("sequence", tuple(self._path(item) for item in g.items(node)))
+        for key, kind in (
+            (SH.inversePath, "inverse"),
+            (SH.zeroOrMorePath, "zeroOrMore"),
+            (SH.oneOrMorePath, "oneOrMore"),
+            (SH.zeroOrOnePath, "zeroOrOne"),
+        ):
+            inner = g.value(node, key)
+            if inner is not None:
+                return (kind, self._path(inner))
+        alternatives = g.value(node, SH.alternativePath)
+        if alternatives is not None:
+            return ("alternative", tuple(self._path(item) for item in g.items(alternatives)))
+        raise UnsupportedShapes(f"the shapes use a path the fast SHACL engine cannot read: {_name(g, node)}")
+
+    def _constraints(self, node, shape: CompiledShape) -> list[tuple]:
+        g = self.graph
+        out: list[tuple] = []
+        one = g.value
+        for p, kind in ((SH.minCount, "MinCount"), (SH.maxCount, "MaxCount")):
+            for value in g.objects(node, p):
+                out.append((kind, int(value)))
+        for cls in g.objects(node, SH["class"]):
+            out.append(("Class", str(cls)))
+        for datatype in g.objects(node, SH.datatype):
+            out.append(("Datatype", str(datatype)))
+        for kind in g.objects(node, SH.nodeKind):
+            out.append(("NodeKind", str(kind)))
+        for p, kind in (
+            (SH.minExclusive, "MinExclusive"),
+            (SH.minInclusive, "MinInclusive"),
+            (SH.maxExclusive, "MaxExclusive"),
+            (SH.maxInclusive, "MaxInclusive"),
+        ):
+            for bound in g.objects(node, p):
+                out.append((kind, bound))
+        for p, kind in ((SH.minLength, "MinLength"), (SH.maxLength, "MaxLength")):
+            for value in g.objects(node, p):
+                out.append((kind, int(value)))
+        flags = one(node, SH.flags)
+        for pattern in g.objects(node, SH.pattern):
+            out.append(("Pattern", re.compile(str(pattern), _regex_flags(str(flags) if flags else ""))))
+        for languages in g.objects(node, SH.languageIn):
+            out.append(("LanguageIn", {str(tag).lower() for tag in g.items(languages)}))
+        if one(node, SH.uniqueLang) == Literal(True):
+            out.append(("UniqueLang", True))
+        for p, kind in (
+            (SH.equals, "Equals"),
+            (SH.disjoint, "Disjoint"),
+            (SH.lessThan, "LessThan"),
+            (SH.lessThanOrEquals, "LessThanOrEquals"),
+        ):
+            for other in g.objects(node, p):
+                out.append((kind, str(other)))
+        for inner in g.objects(node, SH["not"]):
+            out.append(("Not", self.shape(inner)))
+        for p, kind in ((SH["and"], "And"), (SH["or"], "Or"), (SH.xone, "Xone")):
+            for members in g.objects(node, p):
+                out.append((kind, tuple(self.shape(m) for m in g.items(members))))
+        for inner in g.objects(node, SH.node):
+            out.append(("Node", self.shape(inner)))
+        for value in g.objects(node, SH.hasValue):
+            out.append(("HasValue", term_of(value)))
+        for members in g.objects(node, SH["in"]):
+            out.append(("In", frozenset(term_of(m) for m in g.items(members))))
+        if one(node, SH.closed) == Literal(True):
+            ignored = {str(p) for lst in g.objects(node, SH.ignoredProperties) for p in g.items(lst)}
+            allowed = {
+                str(one(prop, SH.path))
+                for prop in g.objects(node, SH.property)
+                if isinstance(one(prop, SH.path), URIRef)
+            }
+            out.append(("Closed", frozenset(ignored | allowed)))
+        for qualified in g.objects(node, SH.qualifiedValueShape):
+            low, high = one(node, SH.qualifiedMinCount), one(node, SH.qualifiedMaxCount)
+            disjoint = one(node, SH.qualifiedValueShapesDisjoint) == Literal(True)
+            out.append(
+                (
+                    "Qualified",
+                    (
+                        self.shape(qualified),
+                        None if low is None else int(low),
+                        None if high is None else int(high),
+                        disjoint,
+                    ),
+                )
+            )
+        for constraint in g.objects(node, SH.sparql):
+            if g.value(constraint, SH.deactivated) == Literal(True):
+                continue
+            if g.value(constraint, SH.select) is None:
+                raise UnsupportedShapes(
+                    f"{_name(g, node)} has an sh:sparql constraint without sh:select, which the fast SHACL "
+                    "engine does not implement; validate with pyshacl instead (--shacl pyshacl)"
+                )
+            messages = sorted(str(m) for m in g.objects(constraint, SH.message))
+            out.append(
+                ("Sparql", SparqlQuery(self._query_text(constraint), messages[0] if messages else None))
+            )
+        for prop in g.objects(node, SH.property):
+            out.append(("Property", self.shape(prop)))
+        return out
+
+    def _query_text(self, node) -> str:
+        """The sh:select of ``node`` with the PREFIX lines its sh:prefixes declare."""
+        g = self.graph
+        lines = []
+        for ontology in g.objects(node, SH.prefixes):
+            for declaration in g.objects(ontology, SH.declare):
+                lines.append(
+                    f"PREFIX {g.value(declaration, SH.prefix)}: <{g.value(declaration, SH.namespace)}>"
+                )
+        return "\n".join([*lines, str(g.value(node, SH.select))])
+
+    def sparql_predicates(self) -> tuple[set[str], dict[str, list[Join]]] | None:
+        """Which triples the SPARQL queries of the shapes read (see :func:`sparql_plan`)."""
+        queries = []
+        for shape in self._shapes.values():
+            queries += [argument for kind, argument in shape.constraints if kind == "Sparql"]
+            queries += [value for kind, value in shape.targets if kind == "sparql"]
+        return sparql_plan(queries)
+
+    def predicates(self) -> set[str]:
+        """Every predicate a path or a property-pair constraint of the shapes reads."""
+        wanted = {RDF_TYPE, RDFS_SUBCLASS}
+        for shape in self._shapes.values():
+            wanted.update(_path_predicates(shape.path))
+            for kind, argument in shape.constraints:
+                if kind in ("Equals", "Disjoint", "LessThan", "LessThanOrEquals"):
+                    wanted.add(argument)
+        return wanted
+
+
+_LIST_TERMS = {RDF.first, RDF.rest}
+_KNOWN_TYPES = {
+    SH.NodeShape,
+    SH.PropertyShape,
+    SH.Shape,
+    SH.SPARQLConstraint,
+    SH.SPARQLTarget,
+    SH.PrefixDeclaration,
+}
+
+
+def _path_predicates(path) -> Iterable[str]:
+    if path is None:
+        return
+    if isinstance(path, str):
+        yield path
+        return
+    kind, inner = path
+    for part in inner if kind in ("sequence", "alternative") else (inner,):
+        yield from _path_predicates(part)
+
+
+def _regex_flags(flags: str) -> int:
+    result = 0
+    for flag, value in (("i", re.I), ("m", re.M), ("s", re.S), ("x", re.X)):
+        if flag in flags:
+            result |= value
+    return result
+
+
+def _name(graph: rdflib.Graph, node) -> str:
+    return node.n3(graph.namespace_manager) if isinstance(node, URIRef) else "a blank node"

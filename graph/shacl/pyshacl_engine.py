@@ -1,0 +1,43 @@
+"""The reference SHACL engine: pySHACL on an rdflib copy of the graph, its report read as ShaclResults."""
+
+from __future__ import annotations
+
+import rdflib
+from rdflib import URIRef
+from rdflib.namespace import SH
+
+from graph.model.graph import KnowledgeGraph
+from graph.shacl.types import ShaclResult, term_of
+
+
+def pyshacl_results(graph: KnowledgeGraph, shapes: rdflib.Graph) -> list[ShaclResult]:
+    import pyshacl  # imported here: it is slow to import and only this function needs it
+
+    _conforms, report, _text = pyshacl.validate(
+        graph.to_rdflib(), shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    )
+    results = []
+    top = (
+        r
+        for node in report.subjects(rdflib.RDF.type, SH.ValidationReport)
+        for r in report.objects(node, SH.result)
+    )
+    for result in top:  # not the results nested in sh:detail (pyshacl explains sh:node failures with them)
+        path = report.value(result, SH.resultPath)
+        value = report.value(result, SH.value)
+        constraint = report.value(result, SH.sourceConstraint)
+        message = None
+        if constraint is not None and (constraint, SH.message, None) in shapes:
+            message = str(report.value(result, SH.resultMessage))  # a SPARQL constraint's, filled in
+        results.append(
+            ShaclResult(
+                focus=term_of(report.value(result, SH.focusNode)),
+                path=str(path) if isinstance(path, URIRef) else None,
+                value=None if value is None else term_of(value),
+                component=str(report.value(result, SH.sourceConstraintComponent)).rpartition("#")[2],
+                shape=report.value(result, SH.sourceShape),
+                severity=str(report.value(result, SH.resultSeverity)),
+                message=message,
+            )
+        )
+    return results

@@ -1,0 +1,154 @@
+"""Which triples the SHACL-SPARQL queries of the shapes can join, so the engine's store holds only those.
+
+A query's required triple patterns (outside OPTIONAL, NOT EXISTS, MINUS) name predicates and
+join them on shared variables: a triple whose join partner is missing can never be part of an
+answer, and is left out of the store (sound pruning). A variable predicate loads everything.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import URIRef
+
+from graph.shacl.types import UnsupportedShapes
+
+
+class SparqlQuery:
+    """A SELECT query of a shape, ``$this`` read as an ordinary variable; which predicates it reads."""
+
+    def __init__(self, text: str, message: str | None = None):
+        from rdflib.plugins.sparql import prepareQuery
+
+        self.text = re.sub(r"\$(this|value|path|failure)\b", r"?\1", text)
+        self.message = message
+        try:
+            algebra = prepareQuery(self.text).algebra
+        except Exception as exc:
+            raise UnsupportedShapes(f"a SPARQL query of the shapes cannot be read: {exc}") from None
+        self.projects_this = any(str(v) == "this" for v in algebra.get("PV", ()))
+        self.predicates = _algebra_predicates(algebra)
+        self.patterns, self.unprunable = _required_patterns(algebra)
+
+
+#: how a predicate's triples may be cut down: keep (subject, value) when the term at ``position``
+#: ("s" or "o") is among the terms at ``other_position`` of the triples of ``other`` (a join)
+Join = tuple[str, str, str]
+
+
+def sparql_plan(queries: list[SparqlQuery]) -> tuple[set[str], dict[str, list[Join]]] | None:
+    """Which triples the queries need: every triple of the first set of predicates, and of each
+    predicate of the dict only those that can join (None: every triple of the graph).
+
+    A predicate is cut down only where every use of it, in every query, is a required triple
+    pattern (not under OPTIONAL, MINUS, EXISTS or NOT EXISTS) that shares a variable with a
+    pattern of a predicate that is loaded in full: a triple that cannot join there can change
+    no solution.
+    """
+    if any(query.predicates is None for query in queries):
+        return None
+    full: set[str] = set()
+    uses: list[tuple[str, list[Join]]] = []
+    for query in queries:
+        full |= query.unprunable
+        uses += query.patterns
+    changed = True
+    while changed:
+        changed = False
+        for predicate, joins in uses:
+            if predicate not in full and not any(other in full for _, other, _ in joins):
+                full.add(predicate)
+                changed = True
+    pruned: dict[str, list[Join]] = {}
+    for predicate, joins in uses:
+        if predicate not in full:
+            pruned.setdefault(predicate, []).append(next(j for j in joins if j[1] in full))
+    return full, pruned
+
+
+def _required_patterns(algebra) -> tuple[list[tuple[str, list[Join]]], set[str]]:
+    """The constant-predicate triple patterns a query requires, each with its joins to others of
+    its group; and the predicates used anywhere else (optional, negated, in paths), never cut down."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Variable
+
+    patterns: list[tuple[str, list[Join]]] = []
+    unprunable: set[str] = set()
+
+    def group(triples, required: bool) -> None:
+        for s, p, o in triples:
+            if not isinstance(p, URIRef):
+                unprunable.update(_algebra_predicates({"triples": [(s, p, o)]}) or ())
+                continue
+            if not required:
+                unprunable.add(str(p))
+                continue
+            joins: list[Join] = []
+            for s2, q, o2 in triples:
+                if (s2, q, o2) == (s, p, o) or not isinstance(q, URIRef):
+                    continue
+                for position, term in (("s", s), ("o", o)):
+                    if isinstance(term, Variable):
+                        for other_position, other in (("s", s2), ("o", o2)):
+                            if other == term:
+                                joins.append((position, str(q), other_position))
+            patterns.append((str(p), joins))
+
+    def walk(node, required: bool) -> None:
+        if isinstance(node, CompValue):
+            name = node.name
+            if name == "BGP":
+                group(node["triples"], required)
+                return
+            if name == "TriplesBlock":  # left untranslated inside (NOT) EXISTS
+                group(node["triples"], False)
+                return
+            optional = {"LeftJoin": "p2", "Minus": "p2"}.get(name)
+            for key, value in node.items():
+                inner = required and key != optional and not name.startswith("Builtin_")
+                walk(value, inner)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value, required)
+        elif isinstance(node, (list, tuple)):
+            for value in node:
+                walk(value, required)
+
+    walk(algebra, True)
+    return patterns, unprunable
+
+
+def _algebra_predicates(node) -> set[str] | None:
+    """The predicate IRIs of every triple pattern and path in a query's algebra; None if one is a variable."""
+    from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, SequencePath
+    from rdflib.term import Variable
+
+    found: set[str] = set()
+
+    def path(p) -> bool:
+        if isinstance(p, URIRef):
+            found.add(str(p))
+            return True
+        if isinstance(p, (SequencePath, AlternativePath)):
+            return all(path(a) for a in p.args)
+        if isinstance(p, MulPath):
+            return path(p.path)
+        if isinstance(p, InvPath):
+            return path(p.arg)
+        if isinstance(p, (Variable, NegatedPath)):
+            return False
+        return False
+
+    def walk(value) -> bool:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key == "triples":
+                    if not all(path(triple[1]) for triple in item):
+                        return False
+                elif not walk(item):
+                    return False
+        elif isinstance(value, (list, tuple)):
+            return all(walk(item) for item in value)
+        return True
+
+    return found if walk(node) else None

@@ -1,0 +1,163 @@
+"""Talking to other SPARQL servers over HTTP (httpx): credentials from the environment, queries, and every
+failure as one line that says what to do.
+
+Credentials are never options (they would show in the shell history and the process list):
+``KG_TOKEN`` sends ``Authorization: Bearer``; ``KG_USER`` and ``KG_PASSWORD`` send HTTP Basic
+(or Digest, for Virtuoso's ``-auth`` endpoints, with ``auth="digest"``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator, Mapping
+
+import httpx
+
+from graph.errors import KnowledgeGraphError
+from graph.sparql.guard import one_line
+from graph.sparql.query import declare_prefixes
+from graph.sparql.results import QueryResult, parse_results
+
+ENV_USER, ENV_PASSWORD, ENV_TOKEN = "KG_USER", "KG_PASSWORD", "KG_TOKEN"
+AUTH_SCHEMES = ("basic", "digest")
+
+# SPARQL results for SELECT and ASK, RDF for CONSTRUCT and DESCRIBE; JSON and N-Triples first.
+ACCEPT = (
+    "application/sparql-results+json, application/sparql-results+xml;q=0.9, "
+    "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+)
+
+
+class RemoteError(KnowledgeGraphError):
+    """A SPARQL server could not be reached, or refused or failed the request."""
+
+
+class BearerAuth(httpx.Auth):
+    """``Authorization: Bearer TOKEN``."""
+
+    def __init__(self, token: str):
+        self.token = token
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = f"Bearer {self.token}"
+        yield request
+
+
+def auth_from_environment(
+    scheme: str = "basic", environ: Mapping[str, str] | None = None
+) -> httpx.Auth | None:
+    """Credentials from ``KG_TOKEN`` (bearer) or ``KG_USER`` and ``KG_PASSWORD`` (basic or digest); None if unset."""
+    environ = os.environ if environ is None else environ
+    token = environ.get(ENV_TOKEN)
+    if token:
+        return BearerAuth(token)
+    user = environ.get(ENV_USER)
+    if user:
+        password = environ.get(ENV_PASSWORD, "")
+        return httpx.DigestAuth(user, password) if scheme == "digest" else httpx.BasicAuth(user, password)
+    return None
+
+
+def client(timeout: float, auth: httpx.Auth | None = None) -> httpx.Client:
+    """An httpx client with our time limit and credentials."""
+    return httpx.Client(timeout=httpx.Timeout(timeout), auth=auth, headers={"User-Agent": "ningbo-kg"})
+
+
+def query_endpoint(
+    url: str,
+    query: str,
+    *,
+    prefixes: dict[str, str] | None = None,
+    graph: str | None = None,
+    timeout: float = 30.0,
+    auth: httpx.Auth | None = None,
+) -> QueryResult:
+    """Run a query on a remote SPARQL endpoint (SPARQL 1.1 Protocol, POST form) and read its answer.
+
+    ``prefixes`` the query does not declare are declared in front of it; ``graph`` is sent as
+    ``default-graph-uri``, so the queries written for the local graph work on a named graph.
+    """
+    text = declare_prefixes(query, prefixes or {})
+    data = {"query": text}
+    if graph:
+        data["default-graph-uri"] = graph
+    added = text.count("\n") - query.count("\n")
+    with client(timeout, auth) as http:
+        try:
+            response = send(http, "POST", url, "query", data=data, headers={"Accept": ACCEPT})
+        except RemoteError as exc:
+            if added and " 400 " in str(exc):
+                raise RemoteError(
+                    f"{exc}; its line numbers count the {added} PREFIX lines put in front of the query"
+                ) from None
+            raise
+    try:
+        result = parse_results(response.content, response.headers.get("content-type", ""), prefixes)
+    except (ValueError, SyntaxError) as exc:
+        raise RemoteError(f"{url}: the answer could not be read: {one_line(str(exc))}") from None
+    result.truncated = "x-sparql-maxrows" in response.headers
+    return result
+
+
+def count_triples(
+    url: str, graph: str | None = None, *, timeout: float = 30.0, auth: httpx.Auth | None = None
+) -> int:
+    """How many triples the endpoint holds in ``graph`` (or in its default graph)."""
+    pattern = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+    result = query_endpoint(url, f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}", timeout=timeout, auth=auth)
+    try:
+        return int(result.solutions[0][0].value)
+    except (TypeError, IndexError, ValueError, AttributeError):
+        raise RemoteError(f"{url}: the count query did not answer a number") from None
+
+
+def send(http: httpx.Client, method: str, url: str, action: str, **kwargs) -> httpx.Response:
+    """Send one request; a refused connection, a time-out or an error status is a one-line RemoteError."""
+    try:
+        response = http.request(method, url, **kwargs)
+    except httpx.ConnectError as exc:
+        raise RemoteError(
+            f"{url}: cannot connect ({_reason(exc)}); is the server running, and is the address right?"
+        ) from None
+    except httpx.TimeoutException:
+        raise RemoteError(
+            f"{url}: no answer within {http.timeout.read:g} s; the server is busy or the limit (--timeout) too short"
+        ) from None
+    except httpx.HTTPError as exc:
+        raise RemoteError(f"{url}: {one_line(str(exc)) or type(exc).__name__}") from None
+    if response.is_success:
+        return response
+    raise RemoteError(explain(response, action, auth_given=http.auth is not None))
+
+
+def explain(response: httpx.Response, action: str, auth_given: bool = False) -> str:
+    """One line for an error status: what it means for ``action`` (query, upload) and what to try."""
+    status = response.status_code
+    head = f"{response.request.url}: {status} {response.reason_phrase}"
+    detail = one_line(response.text, 200) if response.text.strip() else ""
+    if status == 401:
+        if auth_given:
+            return f"{head}: the server refused the credentials in {ENV_USER}/{ENV_PASSWORD} or {ENV_TOKEN}"
+        return f"{head}: the server needs credentials; set {ENV_USER} and {ENV_PASSWORD} (basic or --auth digest), or {ENV_TOKEN} (bearer)"
+    if status == 403:
+        return f"{head}: the server does not allow this {action} (read-only, or the user lacks the right){_said(detail)}"
+    if status == 404:
+        return f"{head}: nothing answers at this address; check the URL{_said(detail)}"
+    if status == 405:
+        return f"{head}: the address does not accept this {action}; is it the right endpoint, and writable?{_said(detail)}"
+    if status == 413:
+        return f"{head}: the {action} is larger than the server accepts; raise its request size limit{_said(detail)}"
+    if status >= 500:
+        return f"{head}: the server failed; see its log{_said(detail)}"
+    return f"{head}{_said(detail)}"
+
+
+def _said(detail: str) -> str:
+    return f" (the server said: {detail})" if detail else ""
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).lower()
+    if "refused" in text:
+        return "connection refused"
+    return one_line(str(exc), 120) or "no connection"

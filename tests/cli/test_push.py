@@ -1,0 +1,285 @@
+"""``kg push`` and ``kg query --endpoint`` against a real Oxigraph server, and push failures one by one."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import os
+import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pyoxigraph as ox
+import pytest
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.algebra import traverse
+
+from graph.defaults import QUERIES_DIR
+from graph.pipeline import load_store
+from graph.sparql.client import RemoteError, auth_from_environment, query_endpoint
+from graph.sparql.push import graph_url, guess_query_endpoint, push_triples
+from graph.sparql.query import example_queries, run_query
+from tests.conftest import GOOD_ROWS, ROOT
+from tests.support.servers import KG, free_port, oxigraph_serve
+
+TEST_QUERIES = ROOT / "tests" / "support" / "queries"
+GRAPH_IRI = "https://example.org/ningbo-kg/graph/test"
+
+
+def kg(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [KG, *args], cwd=ROOT, capture_output=True, text=True, timeout=180, env={**os.environ, **(env or {})}
+    )
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory):
+    with oxigraph_serve(tmp_path_factory.mktemp("oxigraph") / "db") as url:
+        yield url
+
+
+@pytest.fixture
+def read_only_oxigraph(tmp_path):
+    location = tmp_path / "db"
+    ox.Store(str(location))  # an empty store for serve-read-only to open
+    gc.collect()
+    with oxigraph_serve(location, read_only=True) as url:
+        yield url
+
+
+def normalised(result, query: str = "") -> object:
+    """An answer as something order-free to compare: a boolean, or a sorted list of rows or triples as text.
+
+    SPARQL leaves the order inside a GROUP_CONCAT open, so strings are compared as their sorted parts,
+    split on the separators the query's GROUP_CONCATs use.
+    """
+    if result.form == "ask":
+        return result.boolean
+    if result.form == "graph":
+        return sorted(str(t) for t in result.triples)
+    separators = group_concat_separators(query) if query else []
+
+    def text(term) -> str:
+        if isinstance(term, ox.Literal) and separators:
+            value = term.value
+            for separator in separators:
+                value = value.replace(separator, "\x00")
+            return "\x00".join(sorted(value.split("\x00")))
+        return str(term)
+
+    return result.variables, sorted(tuple(text(term) for term in row) for row in result.solutions)
+
+
+def group_concat_separators(query: str) -> list[str]:
+    separators = []
+
+    def visit(node):
+        if getattr(node, "name", None) == "Aggregate_GroupConcat":
+            separators.append(str(dict.get(node, "separator") or " "))
+
+    traverse(
+        prepareQuery(query, initNs={"kg": "https://example.org/ningbo-kg/vocab#"}).algebra, visitPre=visit
+    )
+    return separators
+
+
+def test_push_then_every_example_query_answers_as_locally(oxigraph):
+    pushed = kg("push", "--endpoint", f"{oxigraph}/store")
+    assert pushed.returncode == 0, pushed.stderr
+    store, prefixes = load_store()
+    assert f"pushed {len(store)} triples to the default graph" in pushed.stderr
+    assert f"the store holds {len(store)}" in pushed.stderr
+    queries = example_queries(QUERIES_DIR)
+    for named in queries:
+        local = run_query(store, named, prefixes=prefixes)
+        remote = query_endpoint(f"{oxigraph}/query", named.text, prefixes=prefixes)
+        assert normalised(remote, named.text) == normalised(local, named.text), named.name
+    # and the command itself, once, on a query written without PREFIX lines
+    local = kg(
+        "query", "SELECT ?zone ?rank WHERE { ?zone kg:rank ?rank } ORDER BY ?zone ?rank", "--format", "json"
+    )
+    remote = kg(
+        "query",
+        "SELECT ?zone ?rank WHERE { ?zone kg:rank ?rank } ORDER BY ?zone ?rank",
+        "--format",
+        "json",
+        "--endpoint",
+        f"{oxigraph}/query",
+    )
+    assert remote.returncode == 0, remote.stderr
+    assert json.loads(remote.stdout) == json.loads(local.stdout)
+
+
+def test_push_into_a_named_graph_and_query_it_with_graph(oxigraph, write_csv):
+    csv = str(write_csv(GOOD_ROWS))
+    for _ in range(2):  # PUT replaces the graph: a second push leaves the same triples, not twice as many
+        pushed = kg("push", "--data", csv, "--endpoint", f"{oxigraph}/store", "--graph", GRAPH_IRI)
+        assert pushed.returncode == 0, pushed.stderr
+    store, prefixes = load_store([csv])
+    assert f"the store holds {len(store)}" in pushed.stderr
+    for named in example_queries(TEST_QUERIES):
+        local = run_query(store, named, prefixes=prefixes)
+        remote = query_endpoint(f"{oxigraph}/query", named.text, prefixes=prefixes, graph=GRAPH_IRI)
+        assert normalised(remote) == normalised(local), named.name
+    answer = kg(
+        "query",
+        "located",
+        "--queries",
+        str(TEST_QUERIES),
+        "--endpoint",
+        f"{oxigraph}/query",
+        "--graph",
+        GRAPH_IRI,
+        "-f",
+        "json",
+    )
+    assert json.loads(answer.stdout) == {"head": {}, "boolean": True}
+
+
+def test_push_keeps_datatypes_as_written():
+    """The upload is made from the triples, not from a store, so xsd:positiveInteger stays as it is."""
+    seen: list[bytes] = []
+    with status_server({"PUT": 204}, seen) as url:
+        triple = ox.Triple(
+            ox.NamedNode("urn:x:a"),
+            ox.NamedNode("urn:x:p"),
+            ox.Literal("178", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#positiveInteger")),
+        )
+        push_triples([triple], f"{url}/store", check=False)
+    assert b"positiveInteger" in seen[0]
+
+
+def test_push_to_a_read_only_server_fails_in_one_line(read_only_oxigraph):
+    result = kg("push", "--rdf", "exports/graph.nt", "--endpoint", f"{read_only_oxigraph}/store")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "403 Forbidden" in result.stderr and "does not allow this upload" in result.stderr
+
+
+def test_push_to_a_closed_port_fails_in_one_line():
+    port = free_port()
+    result = kg("push", "--rdf", "exports/graph.nt", "--endpoint", f"http://127.0.0.1:{port}/store")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+    assert "cannot connect (connection refused)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        (401, "needs credentials; set KG_USER and KG_PASSWORD"),
+        (403, "does not allow this upload"),
+        (404, "nothing answers at this address"),
+        (413, "larger than the server accepts"),
+        (500, "the server failed"),
+        (503, "the server failed"),
+    ],
+)
+def test_each_error_status_has_its_own_message(status, words):
+    with status_server({"PUT": status}) as url:
+        with pytest.raises(RemoteError) as caught:
+            push_triples([], f"{url}/store", check=False)
+    message = str(caught.value)
+    assert f"{url}/store?default: {status} " in message and words in message and "\n" not in message
+
+
+def test_credentials_come_from_the_environment():
+    seen: list[bytes] = []
+    with status_server({"PUT": 401}, seen) as url:
+        result = kg(
+            "push",
+            "--rdf",
+            "exports/graph.nt",
+            "--endpoint",
+            f"{url}/store",
+            "--no-check",
+            env={"KG_TOKEN": "s3cret"},
+        )
+        assert result.returncode == 1 and "refused the credentials" in result.stderr
+        assert seen[-1] == b"Bearer s3cret"
+    basic = auth_from_environment("basic", {"KG_USER": "ann", "KG_PASSWORD": "pw"})
+    with status_server({"PUT": 204}, seen) as url:
+        push_triples([], f"{url}/store", check=False, auth=basic)
+        assert seen[-1] == b"Basic YW5uOnB3"
+    assert auth_from_environment("basic", {}) is None
+
+
+def test_a_count_that_differs_from_what_was_sent_is_an_error():
+    statuses = {"PUT": 204, "count": 2}
+    triple = ox.Triple(ox.NamedNode("urn:x:a"), ox.NamedNode("urn:x:p"), ox.Literal("1"))
+    with status_server(statuses) as url:
+        with pytest.raises(
+            RemoteError, match="holds 2 triples in the default graph after the upload, but 1 were sent"
+        ):
+            push_triples([triple], f"{url}/store")
+        statuses["count"] = 1
+        report = push_triples([triple, triple], f"{url}/store", query_endpoint=f"{url}/query", graph="urn:g")
+    assert (report.sent, report.stored, report.status) == (1, 1, 204)  # a repeated triple is sent once
+
+
+def test_query_endpoint_is_guessed_for_known_stores():
+    assert guess_query_endpoint("http://h:7878/store") == "http://h:7878/query"
+    assert guess_query_endpoint("http://h:3030/ds/data") == "http://h:3030/ds/query"
+    assert guess_query_endpoint("http://h:8890/sparql-graph-crud-auth") == "http://h:8890/sparql"
+    assert (
+        guess_query_endpoint("http://h:7200/repositories/kg/rdf-graphs/service")
+        == "http://h:7200/repositories/kg"
+    )
+    assert guess_query_endpoint("http://h/elsewhere") is None
+    assert graph_url("http://h/store?x=1", "urn:g") == "http://h/store?x=1&graph=urn%3Ag"
+
+
+@contextlib.contextmanager
+def status_server(statuses: dict, seen: list | None = None):
+    """A real HTTP server on a loopback port that answers PUT with ``statuses['PUT']`` and SPARQL queries
+    with a count of ``statuses['count']``; it records PUT bodies, or Authorization headers when given."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_PUT(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if seen is not None:
+                seen.append(self.headers.get("Authorization", "").encode() or body)
+            self.send_response(statuses["PUT"])
+            self.send_header("Content-Length", "9")
+            self.end_headers()
+            self.wfile.write(b"not here\n")
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            count = statuses.get("count", 0)
+            body = json.dumps(
+                {
+                    "head": {"vars": ["n"]},
+                    "results": {
+                        "bindings": [
+                            {
+                                "n": {
+                                    "type": "literal",
+                                    "value": str(count),
+                                    "datatype": "http://www.w3.org/2001/XMLSchema#integer",
+                                }
+                            }
+                        ]
+                    },
+                }
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
