@@ -113,9 +113,7 @@ MORE_ROWS = [
 
 def built(path, **options):
     """The graph of a CSV, built even when the rows break rules (to feed SHACL bad input)."""
-    fact_set = load_facts(
-        [path], load_vocabulary(options.get("vocabulary", DEFAULT_VOCABULARY))
-    )
+    fact_set = load_facts([path], load_vocabulary(options.get("vocabulary", DEFAULT_VOCABULARY)))
     return build_graph(fact_set)
 
 
