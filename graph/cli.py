@@ -20,6 +20,7 @@ from graph.defaults import (
     DEFAULT_SHAPES,
     DEFAULT_VOCABULARY,
     QUERIES_DIR,
+    resolve,
 )
 from graph.errors import InputError, KnowledgeGraphError, Problem, ValidationFailed
 from graph.export import EXPORTERS
@@ -43,14 +44,16 @@ def _shared_graph_options(command):
                 type=click.Path(path_type=Path),
                 default=DEFAULT_VOCABULARY,
                 show_default=True,
-                help="Vocabulary (Turtle): what the CSV may use, and the prefixes queries may leave undeclared.",
+                help="Vocabulary (Turtle): what the CSV may use, and the prefixes queries may leave undeclared."
+                " Without data/vocabulary.ttl here, the package's generic one.",
             ),
             click.option(
                 "--shapes",
                 type=click.Path(path_type=Path),
                 default=DEFAULT_SHAPES,
                 show_default=True,
-                help="SHACL shapes (Turtle) the graph built from CSV must satisfy.",
+                help="SHACL shapes (Turtle) the graph built from CSV must satisfy."
+                " Without data/shapes.ttl here, the package's generic ones.",
             ),
             click.option("--no-shapes", is_flag=True, help="Skip SHACL validation."),
             click.option(
@@ -86,6 +89,11 @@ def input_options(command):
             "base": base,
             "shacl": shacl,
         }
+        if not csv_files and not DEFAULT_CSV.exists():
+            raise InputError(
+                f"{DEFAULT_CSV}: not found in this folder. Fix: run kg in a project folder, name the CSV"
+                " files, or start a project with kg init DIR"
+            )
         return command(list(csv_files) or [DEFAULT_CSV], options, quiet, **kwargs)
 
     return wrapper
@@ -272,7 +280,8 @@ QUERY_FORMATS = ["table", *RESULT_FORMATS, *GRAPH_FORMATS]
     "queries_dir",
     type=click.Path(path_type=Path),
     default=QUERIES_DIR,
-    help="Folder of named queries (QUERY may be a file name there, .rq optional). Default: data/queries.",
+    help="Folder of named queries (QUERY may be a file name there, .rq optional)."
+    " Default: data/queries, or the package's examples when there is none here.",
 )
 @click.option(
     "--list", "list_only", is_flag=True, help="List the named queries with their questions, and exit."
@@ -303,7 +312,7 @@ def query(source, quiet, query_spec, output_format, endpoint, graph, timeout, au
             raise click.UsageError(
                 "--endpoint asks a remote store; --data and --rdf load a local graph: give one or the other"
             )
-        prefixes = graph_prefixes(load_vocabulary(source["vocabulary"]).prefixes, source["base"])
+        prefixes = graph_prefixes(load_vocabulary(resolve(source["vocabulary"])).prefixes, source["base"])
         result = query_endpoint(
             endpoint,
             named.text,
@@ -395,7 +404,7 @@ def query(source, quiet, query_spec, output_format, endpoint, graph, timeout, au
     "queries_dir",
     type=click.Path(path_type=Path),
     default=QUERIES_DIR,
-    help="Folder of example queries for the page. Default: data/queries.",
+    help="Folder of example queries for the page. Default: data/queries, or the package's examples.",
 )
 def serve(source, quiet, host, port, timeout, max_rows, workers, allow_updates, cors, explorer, queries_dir):
     """Serve the graph as a SPARQL 1.1 endpoint, with a query page at / and the explorer at /explorer.
