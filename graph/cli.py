@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -529,6 +530,28 @@ def synth(rows, out_dir, seed, rows_per_entity):
 
     dataset = generate(out_dir, rows, seed, rows_per_entity)
     err.print(f"wrote {dataset.rows} rows about {dataset.entities} entities to {dataset.csv}")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+def init(directory):
+    """Start a new project in DIRECTORY (new or empty) that `kg build` builds at once.
+
+    Its data/ folder holds triples.csv (30 facts about one event of the project's article), the
+    source document they quote, vocabulary.ttl and shapes.ttl (the generic terms and checks),
+    dataset.ttl (title and licence) and queries/. Replace the rows with your own facts and build again.
+
+    \b
+    Examples:
+      kg init my-graph
+      cd my-graph && kg build && kg query --list
+    """
+    from graph.starter import init_project
+
+    files = init_project(directory)
+    for path in files:
+        out.print(str(path), markup=False, highlight=False)
+    err.print(f"wrote {len(files)} files; next: cd {shlex.quote(str(directory))} && kg build")
 
 
 def main() -> None:
