@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ from graph.defaults import (
     DEFAULT_SHAPES,
     DEFAULT_VOCABULARY,
     QUERIES_DIR,
+    resolve,
 )
 from graph.errors import InputError, KnowledgeGraphError, Problem, ValidationFailed
 from graph.export import EXPORTERS
@@ -43,14 +45,16 @@ def _shared_graph_options(command):
                 type=click.Path(path_type=Path),
                 default=DEFAULT_VOCABULARY,
                 show_default=True,
-                help="Vocabulary (Turtle): what the CSV may use, and the prefixes queries may leave undeclared.",
+                help="Vocabulary (Turtle): what the CSV may use, and the prefixes queries may leave undeclared."
+                " Without data/vocabulary.ttl here, the package's generic one.",
             ),
             click.option(
                 "--shapes",
                 type=click.Path(path_type=Path),
                 default=DEFAULT_SHAPES,
                 show_default=True,
-                help="SHACL shapes (Turtle) the graph built from CSV must satisfy.",
+                help="SHACL shapes (Turtle) the graph built from CSV must satisfy."
+                " Without data/shapes.ttl here, the package's generic ones.",
             ),
             click.option("--no-shapes", is_flag=True, help="Skip SHACL validation."),
             click.option(
@@ -86,6 +90,11 @@ def input_options(command):
             "base": base,
             "shacl": shacl,
         }
+        if not csv_files and not DEFAULT_CSV.exists():
+            raise InputError(
+                f"{DEFAULT_CSV}: not found in this folder. Fix: run kg in a project folder, name the CSV"
+                " files, or start a project with kg init DIR"
+            )
         return command(list(csv_files) or [DEFAULT_CSV], options, quiet, **kwargs)
 
     return wrapper
@@ -272,7 +281,8 @@ QUERY_FORMATS = ["table", *RESULT_FORMATS, *GRAPH_FORMATS]
     "queries_dir",
     type=click.Path(path_type=Path),
     default=QUERIES_DIR,
-    help="Folder of named queries (QUERY may be a file name there, .rq optional). Default: data/queries.",
+    help="Folder of named queries (QUERY may be a file name there, .rq optional)."
+    " Default: data/queries, or the package's examples when there is none here.",
 )
 @click.option(
     "--list", "list_only", is_flag=True, help="List the named queries with their questions, and exit."
@@ -303,7 +313,7 @@ def query(source, quiet, query_spec, output_format, endpoint, graph, timeout, au
             raise click.UsageError(
                 "--endpoint asks a remote store; --data and --rdf load a local graph: give one or the other"
             )
-        prefixes = graph_prefixes(load_vocabulary(source["vocabulary"]).prefixes, source["base"])
+        prefixes = graph_prefixes(load_vocabulary(resolve(source["vocabulary"])).prefixes, source["base"])
         result = query_endpoint(
             endpoint,
             named.text,
@@ -395,7 +405,7 @@ def query(source, quiet, query_spec, output_format, endpoint, graph, timeout, au
     "queries_dir",
     type=click.Path(path_type=Path),
     default=QUERIES_DIR,
-    help="Folder of example queries for the page. Default: data/queries.",
+    help="Folder of example queries for the page. Default: data/queries, or the package's examples.",
 )
 def serve(source, quiet, host, port, timeout, max_rows, workers, allow_updates, cors, explorer, queries_dir):
     """Serve the graph as a SPARQL 1.1 endpoint, with a query page at / and the explorer at /explorer.
@@ -520,6 +530,28 @@ def synth(rows, out_dir, seed, rows_per_entity):
 
     dataset = generate(out_dir, rows, seed, rows_per_entity)
     err.print(f"wrote {dataset.rows} rows about {dataset.entities} entities to {dataset.csv}")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+def init(directory):
+    """Start a new project in DIRECTORY (new or empty) that `kg build` builds at once.
+
+    Its data/ folder holds triples.csv (30 facts about one event of the project's article), the
+    source document they quote, vocabulary.ttl and shapes.ttl (the generic terms and checks),
+    dataset.ttl (title and licence) and queries/. Replace the rows with your own facts and build again.
+
+    \b
+    Examples:
+      kg init my-graph
+      cd my-graph && kg build && kg query --list
+    """
+    from graph.starter import init_project
+
+    files = init_project(directory)
+    for path in files:
+        out.print(str(path), markup=False, highlight=False)
+    err.print(f"wrote {len(files)} files; next: cd {shlex.quote(str(directory))} && kg build")
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph import export
-from graph.defaults import DEFAULT_BASE, DEFAULT_CSV, DEFAULT_OUT, DEFAULT_SHAPES, DEFAULT_VOCABULARY
+from graph.defaults import DEFAULT_BASE, DEFAULT_CSV, DEFAULT_OUT, DEFAULT_SHAPES, DEFAULT_VOCABULARY, resolve
 from graph.errors import Problem, ValidationFailed
 from graph.ingest import load_facts
 from graph.model.build import build_graph
@@ -36,13 +36,13 @@ def check(
     (pyshacl for small graphs, the fast engine for large ones); both report the same problems.
     """
     with paused_gc():
-        facts: FactSet = load_facts(paths, load_vocabulary(vocabulary), base)
+        facts: FactSet = load_facts(paths, load_vocabulary(resolve(vocabulary)), base)
         if facts.errors:
             return None, sorted(facts.problems)
         graph = build_graph(facts)
         problems = list(facts.problems)
         if shapes is not None:
-            problems += check_shapes(graph, load_shapes(shapes), shacl)
+            problems += check_shapes(graph, load_shapes(resolve(shapes)), shacl)
         if len(graph) > FREEZE_ABOVE:
             # the graph lives on: move it out of the collector's sight, or the first collections
             # after this would walk its millions of objects (they hold no cycles to collect)
@@ -132,7 +132,7 @@ def load_store(
     if rdf is not None:
         store = ox.Store(str(location)) if location is not None else ox.Store()
         load_rdf(store, rdf)
-        return store, graph_prefixes(load_vocabulary(vocabulary).prefixes, base)
+        return store, graph_prefixes(load_vocabulary(resolve(vocabulary)).prefixes, base)
     graph = build(list(csv_paths) or [DEFAULT_CSV], vocabulary, shapes, base, shacl)
     return graph.to_store(location), graph_prefixes(graph.prefixes, graph.base)
 
@@ -152,6 +152,6 @@ def read_triples(
     written: an Oxigraph store normalises them (``xsd:positiveInteger`` becomes ``xsd:integer``).
     """
     if rdf is not None:
-        return rdf_triples(rdf), graph_prefixes(load_vocabulary(vocabulary).prefixes, base)
+        return rdf_triples(rdf), graph_prefixes(load_vocabulary(resolve(vocabulary)).prefixes, base)
     graph = build(list(csv_paths) or [DEFAULT_CSV], vocabulary, shapes, base, shacl)
     return graph.to_oxigraph(), graph_prefixes(graph.prefixes, graph.base)

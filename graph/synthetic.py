@@ -15,7 +15,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.defaults import DEFAULT_VOCABULARY
+from graph.defaults import DEFAULT_VOCABULARY, resolve
 from graph.ingest.csv_reader import COLUMNS
 
 CLASSES = [f"SynClass{i}" for i in range(8)]
@@ -161,7 +161,7 @@ def generate(out_dir: Path | str, rows: int, seed: int = 42, rows_per_entity: in
     source.write_text("\n".join(sentences) + "\n", encoding="utf-8")
     vocabulary = out_dir / "vocabulary.ttl"
     vocabulary.write_text(
-        DEFAULT_VOCABULARY.read_text(encoding="utf-8") + _vocabulary_terms(), encoding="utf-8"
+        resolve(DEFAULT_VOCABULARY).read_text(encoding="utf-8") + _vocabulary_terms(), encoding="utf-8"
     )
     return SyntheticDataset(out_dir / "triples.csv", vocabulary, source, written, entities)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from graph.defaults import DEFAULT_BASE, DEFAULT_VOCABULARY
+from graph.defaults import DEFAULT_BASE, DEFAULT_VOCABULARY, resolve
 from graph.errors import Problem
 from graph.ingest.cross_row import cross_row_checks
 from graph.ingest.csv_reader import open_records
@@ -28,7 +28,7 @@ def load_facts(
     base: str = DEFAULT_BASE,
 ) -> FactSet:
     """Read and validate CSV files; never raises for bad content: problems are in the result."""
-    vocabulary = vocabulary or load_vocabulary(DEFAULT_VOCABULARY)
+    vocabulary = vocabulary or load_vocabulary(resolve(DEFAULT_VOCABULARY))
     reader = RowReader(vocabulary, EntityNamespace(base))
     inputs = [Path(p) for p in paths]
     facts: list[Fact] = []

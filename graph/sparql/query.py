@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.defaults import DEFAULT_BASE, QUERIES_DIR
+from graph.defaults import DEFAULT_BASE, QUERIES_DIR, resolve
 from graph.errors import InputError, KnowledgeGraphError
 from graph.model.graph import KnowledgeGraph
 from graph.sparql.guard import QuerySyntaxError, inspect_query, one_line
@@ -112,7 +112,7 @@ def find_query(spec: str, queries_dir: Path | str = QUERIES_DIR) -> NamedQuery:
 
     A single word that names no file is taken for a mistyped name, and the error lists the names.
     """
-    queries_dir = Path(queries_dir)
+    queries_dir = resolve(queries_dir)
     candidates = [Path(spec)] if _could_be_path(spec) else []
     if _could_be_name(spec):
         candidates += [queries_dir / spec, queries_dir / f"{spec}.rq"]
@@ -130,7 +130,7 @@ def find_query(spec: str, queries_dir: Path | str = QUERIES_DIR) -> NamedQuery:
 
 def example_queries(queries_dir: Path | str = QUERIES_DIR) -> list[NamedQuery]:
     """Every ``.rq`` file in ``queries_dir``, sorted by name."""
-    queries_dir = Path(queries_dir)
+    queries_dir = resolve(queries_dir)
     if not queries_dir.is_dir():
         return []
     return [NamedQuery(_read(path), name=path.stem, path=path) for path in sorted(queries_dir.glob("*.rq"))]
