@@ -18,8 +18,8 @@ class Problem:
     ``row`` is 1-based and counts the header as row 1, as a spreadsheet does;
     ``row`` 0 means the problem concerns the whole file.
 
-    >>> str(Problem("data/triples.csv", 4, "object", "'abc' is not an integer", "write digits only"))
-    'data/triples.csv:4: column object: error: \\'abc\\' is not an integer. Fix: write digits only.'
+    >>> print(Problem("data/triples.csv", 4, "object", "'abc' is not an integer", "write digits only"))
+    data/triples.csv:4: column object: error: 'abc' is not an integer. Fix: write digits only.
     """
 
     file: str

@@ -34,6 +34,12 @@ def check(
 
     ``shacl`` picks the SHACL engine: "pyshacl", "fast" (:mod:`graph.shacl.compile`) or "auto"
     (pyshacl for small graphs, the fast engine for large ones); both report the same problems.
+
+    >>> graph, problems = check(["no-such-file.csv"])
+    >>> graph is None
+    True
+    >>> print(*problems)
+    no-such-file.csv: error: cannot read the file: No such file or directory.
     """
     with paused_gc():
         facts: FactSet = load_facts(paths, load_vocabulary(resolve(vocabulary)), base)

@@ -44,7 +44,15 @@ def write_exports(
     formats: list[str] | None = None,
     on_step: Callable[[str], None] | None = None,
 ) -> list[Path]:
-    """Write the chosen exports (all by default) into ``out_dir``; return the paths written."""
+    """Write the chosen exports (all by default) into ``out_dir``; return the paths written.
+
+    >>> import tempfile
+    >>> from graph.ingest import load_facts
+    >>> from graph.model.build import build_graph
+    >>> graph = build_graph(load_facts(["data/triples.csv"]))
+    >>> [path.name for path in write_exports(graph, tempfile.mkdtemp(), ["turtle", "nodes"])]
+    ['graph.ttl', 'nodes.csv']
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     chosen = [EXPORTERS[name] for name in (formats or EXPORTERS)]

@@ -35,7 +35,17 @@ _SOURCE_DOCUMENT, _SECTION = str(KG.SourceDocument), str(KG.Section)
 
 
 def build_graph(fact_set: FactSet, include_vocabulary: bool = True) -> KnowledgeGraph:
-    """Turn validated facts into a KnowledgeGraph (assumes ``fact_set`` has no errors)."""
+    """Turn validated facts into a KnowledgeGraph (assumes ``fact_set`` has no errors).
+
+    Each fact gives its own triple and a statement node with its evidence, so the graph holds
+    several triples per fact:
+
+    >>> from graph.ingest import load_facts
+    >>> facts = load_facts(["data/triples.csv"])
+    >>> graph = build_graph(facts)
+    >>> len(graph) > 3 * len(facts.facts)
+    True
+    """
     return KnowledgeGraph(
         prefixes=dict(fact_set.vocabulary.prefixes),
         base=fact_set.namespace.base,

@@ -111,6 +111,15 @@ def find_query(spec: str, queries_dir: Path | str = QUERIES_DIR) -> NamedQuery:
     or else the query text itself.
 
     A single word that names no file is taken for a mistyped name, and the error lists the names.
+
+    >>> find_query("01-ding-winners").path.name
+    '01-ding-winners.rq'
+    >>> find_query("ASK { ?s ?p ?o }")
+    NamedQuery(text='ASK { ?s ?p ?o }', name=None, path=None)
+    >>> find_query("01-ding-winnners")
+    Traceback (most recent call last):
+    ...
+    graph.errors.InputError: 01-ding-winnners: no such query file, and no query of that name in .../queries/ (there are: 01-ding-winners, ...
     """
     queries_dir = resolve(queries_dir)
     candidates = [Path(spec)] if _could_be_path(spec) else []

@@ -2,7 +2,7 @@
 
 Locally the browser tests are skipped when Chromium or Playwright is missing; in CI (CI=true)
 they fail instead, so a green CI always means they ran. Every browser process is closed at
-the end of the session.
+the end of the session. All are marked slow.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from tests.support.markers import mark_slow
 
 CHROMIUM = Path(os.environ.get("KG_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -26,6 +28,10 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"  # screenshots; ignored by git
 VIEWPORT = {"width": 1400, "height": 860}
+
+
+def pytest_collection_modifyitems(items):
+    mark_slow(items, Path(__file__).parent)
 
 
 def _missing() -> str | None:

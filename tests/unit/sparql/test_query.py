@@ -1,12 +1,8 @@
-"""The query library (graph.query, graph.results) and ``kg query`` as a user runs it."""
+"""The query library: finding, running and serialising queries (``kg query`` itself is in tests/cli)."""
 
 from __future__ import annotations
 
-import doctest
 import json
-import os
-import re
-import subprocess
 from xml.etree import ElementTree
 
 import pyoxigraph as ox
@@ -23,18 +19,11 @@ from graph.sparql.guard import QuerySyntaxError
 from graph.sparql.query import NamedQuery, declare_prefixes, example_queries, find_query, run_query
 from graph.sparql.results import QueryResult, negotiate, parse_results
 from tests.conftest import GOOD_ROWS, ROOT
-from tests.support.servers import KG
 
 TEST_QUERIES = ROOT / "tests" / "support" / "queries"
 ENT = "https://example.org/ningbo-kg/entity/"
 XSD_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#integer")
 XSD_POSITIVE_INTEGER = "http://www.w3.org/2001/XMLSchema#positiveInteger"
-
-
-def kg(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [KG, *args], cwd=cwd, capture_output=True, text=True, timeout=180, env=dict(os.environ)
-    )
 
 
 @pytest.fixture
@@ -208,86 +197,3 @@ def test_negotiation():
     assert negotiate("application/n-quads", "dataset")[0] == "nquads"
     with pytest.raises(results.NotAcceptable):
         negotiate("text/turtle", "select")
-
-
-def test_doctests_of_the_query_modules():
-    from graph.serve import handler as endpoint
-    from graph.sparql import push, query
-
-    for module in (query, results, query_guard, push, endpoint):
-        cwd = os.getcwd()
-        os.chdir(ROOT)  # examples name data/ and exports/ files
-        try:
-            outcome = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-        finally:
-            os.chdir(cwd)
-        assert outcome.failed == 0, module.__name__
-
-
-# --- kg query -------------------------------------------------------------------------------------
-
-
-def test_kg_query_answers_every_example_query():
-    """Each named query, from data/queries/ and the tests' own, answers: SPARQL JSON, or Turtle for graphs."""
-    for named in all_queries():
-        form = query_guard.inspect_query(named.text).form
-        fmt = "turtle" if form in ("construct", "describe") else "json"
-        result = kg("query", str(named.path), "--rdf", "exports/graph.nt", "--format", fmt)
-        assert result.returncode == 0, f"{named.name}: {result.stderr}"
-        if fmt == "json":
-            document = json.loads(result.stdout)
-            assert "boolean" in document or document["head"]["vars"], named.name
-        else:
-            list(ox.parse(result.stdout.encode(), format=ox.RdfFormat.TURTLE))
-    names = kg("query", "--list")
-    assert all(named.name in names.stdout for named in example_queries(QUERIES_DIR))
-
-
-def test_kg_query_formats_and_piped_default(write_csv):
-    csv = str(write_csv(GOOD_ROWS))
-    piped = kg("query", "SELECT ?label WHERE { ent:lab rdfs:label ?label } ORDER BY ?label", "--data", csv)
-    assert piped.returncode == 0, piped.stderr
-    assert piped.stdout.splitlines() == ["label", "Yongjiang Laboratory", "甬江实验室"]  # CSV when piped
-    assert "2 row(s)" in piped.stderr
-    as_json = kg("query", "located", "--queries", str(TEST_QUERIES), "--data", csv, "-f", "json")
-    assert json.loads(as_json.stdout) == {"head": {}, "boolean": True}
-    table = kg("query", "labels", "--queries", str(TEST_QUERIES), "--data", csv, "-f", "table")
-    assert "ent:lab" in table.stdout and "甬江实验室" in table.stdout
-    ntriples = kg("query", "evidence", "--queries", str(TEST_QUERIES), "--data", csv, "-f", "ntriples")
-    assert (
-        ntriples.stdout.count(" .\n") == 1
-        and "<https://example.org/ningbo-kg/vocab#quote>" in ntriples.stdout
-    )
-
-
-def test_kg_query_refuses_a_format_that_does_not_fit_the_query(write_csv):
-    result = kg("query", "ASK {}", "--data", str(write_csv(GOOD_ROWS)), "-f", "turtle")
-    assert result.returncode == 2 and "--format turtle is for CONSTRUCT and DESCRIBE" in result.stderr
-
-
-def test_kg_query_syntax_error_is_one_line_without_traceback(tmp_path):
-    bad = tmp_path / "bad.rq"
-    bad.write_text("# broken\nSELECT * WHERE {\n  ?s ?p }\n", encoding="utf-8")
-    result = kg("query", str(bad), "--rdf", "exports/graph.nt")
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr
-    assert result.stderr.strip().count("\n") == 0
-    assert re.search(
-        rf"{re.escape(str(bad))}: syntax error at line [34], column \d+: expected", result.stderr
-    )
-
-
-def test_kg_query_list_shows_names_and_questions():
-    result = kg("query", "--list", "--queries", str(TEST_QUERIES))
-    assert result.returncode == 0
-    assert (
-        "located  甬江实验室位于高新区吗？ / Is Yongjiang Laboratory located in the high-tech zone?"
-        in result.stdout
-    )
-
-
-@pytest.mark.parametrize("command", ["query", "serve", "push"])
-def test_new_commands_have_help_and_a_readme_section(command):
-    result = kg(command, "--help")
-    assert result.returncode == 0 and "Usage:" in result.stdout
-    assert f"kg {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
