@@ -5,6 +5,14 @@ Turtle and N-Triples are written as text straight from the compact triples, byte
 Oxigraph's serialisers write them (the prefix header is Oxigraph's own; the tests compare the
 two on tricky terms). Oxigraph cannot be given the triples faster: each would first have to
 become a Python ``pyoxigraph.Triple``, which costs more than printing it.
+
+Why Turtle is written here rather than by Oxigraph from the N-Triples text: Oxigraph gives the
+same bytes (``pyoxigraph.serialize(pyoxigraph.parse(path="graph.nt"), format=TURTLE, ...)``,
+streamed file to file), but more slowly. For the 1.0M triples of ``kg synth 200000``, built with
+``kg build triples.csv --vocabulary vocabulary.ttl --format ntriples --format turtle``, the
+Turtle step took 1.04 s of CPU here against 1.52 s through Oxigraph (median of 3; the whole
+build 5.6 s against 6.4 s of CPU, the same peak memory, 258 MB): half as much again on a step
+the build at scale must keep as fast as pyoxigraph's own writer.
 """
 
 from __future__ import annotations
