@@ -25,11 +25,12 @@ from graph.defaults import (
 )
 from graph.errors import InputError, KnowledgeGraphError, Problem, ValidationFailed
 from graph.export import EXPORTERS
+from graph.model.namespaces import graph_prefixes
 from graph.model.vocabulary import load_vocabulary
 from graph.pipeline import load_store, read_triples
 from graph.shacl import ENGINES, PYSHACL_LIMIT
 from graph.sparql.client import AUTH_SCHEMES, auth_from_environment, query_endpoint
-from graph.sparql.query import example_queries, find_query, graph_prefixes, run_query
+from graph.sparql.query import example_queries, find_query, run_query
 from graph.sparql.results import GRAPH_FORMATS, RESULT_FORMATS
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -177,7 +178,11 @@ def cli() -> None:
     "formats",
     multiple=True,
     type=click.Choice(sorted(EXPORTERS)),
-    help="Write only these exports (repeatable). Default: all.",
+    help="Write only these exports (repeatable). Default: all. "
+    + "; ".join(
+        f"{name} ({exporter.file_name}): {exporter.description}" for name, exporter in EXPORTERS.items()
+    )
+    + ".",
 )
 def build(csv_files, options, quiet, out_dir, formats):
     """Validate CSV_FILES (default data/triples.csv) and write every export to --out.

@@ -16,9 +16,10 @@ from graph.ingest import load_facts
 from graph.model.build import build_graph
 from graph.model.facts import FactSet
 from graph.model.graph import KnowledgeGraph
+from graph.model.namespaces import graph_prefixes
 from graph.model.vocabulary import load_vocabulary
 from graph.shacl import check_shapes, load_shapes
-from graph.sparql.query import graph_prefixes, load_rdf, rdf_triples
+from graph.sparql.query import load_rdf, rdf_triples
 
 FREEZE_ABOVE = 1_000_000  # triples
 

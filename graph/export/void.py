@@ -10,7 +10,8 @@ from rdflib import DCAT, RDF, VOID, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from graph.model.dataset import dataset_description
-from graph.model.graph import KnowledgeGraph, to_oxigraph_triples
+from graph.model.graph import KnowledgeGraph
+from graph.model.ntriples import ntriples_lines
 
 SPDX = "http://spdx.org/rdf/terms#"
 
@@ -95,6 +96,13 @@ def write_void(graph: KnowledgeGraph, path: Path) -> None:
         "xsd": str(XSD),
         **dict(sorted(graph.prefixes.items())),
     }
-    path.write_bytes(
-        ox.serialize(to_oxigraph_triples(triples), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-    )
+    text = "".join(ntriples_lines((str(s), str(p), _term(o)) for s, p, o in triples)).encode()
+    parsed = ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
+    path.write_bytes(ox.serialize(parsed, format=ox.RdfFormat.TURTLE, prefixes=prefixes))
+
+
+def _term(term: URIRef | Literal) -> str | tuple[str, str, str]:
+    """An rdflib term as plain strings (see :data:`graph.model.ntriples.Term`)."""
+    if isinstance(term, Literal):
+        return str(term), str(term.datatype or ""), term.language or ""
+    return str(term)

@@ -85,10 +85,6 @@ class Fact:
         self.evidence_node = ""
 
     @property
-    def is_qualifier(self) -> bool:
-        return bool(self.qualifies)
-
-    @property
     def subject(self) -> URIRef | None:
         return None if self.subject_iri is None else URIRef(self.subject_iri)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 
 import pyoxigraph as ox
@@ -106,15 +106,9 @@ class KnowledgeGraph:
 
     def to_store(self, location: str | os.PathLike | None = None) -> ox.Store:
         """A new pyoxigraph Store holding every triple in its default graph: in memory, or on disk
-        in the folder ``location``. This is the one way the package fills a store.
-
-        The N-Triples text is handed to Oxigraph's bulk loader a few megabytes at a time, so no
-        Python object is made per triple.
-        """
-        store = ox.Store(str(location)) if location is not None else ox.Store()
-        for chunk in _batches(self.ntriples_chunks(), 1 << 23):
-            store.bulk_load(chunk, format=ox.RdfFormat.N_TRIPLES)
-        return store
+        in the folder ``location``. This is the one way the package fills a store (see
+        :func:`ntriples_store`)."""
+        return ntriples_store(self.ntriples_chunks(), location)
 
     def count_by_class(self) -> Counter[URIRef]:
         """How many entities each class has (rdf:type facts, vocabulary excluded)."""
@@ -129,8 +123,24 @@ class KnowledgeGraph:
         return Counter({URIRef(p): count for p, count in counts.items()})
 
 
-def _batches(chunks: Iterator[str], size: int) -> Iterator[bytes]:
-    """Join text pieces into UTF-8 batches of about ``size`` bytes, each ending at a line end."""
+def ntriples_store(chunks: Iterable[str], location: str | os.PathLike | None = None) -> ox.Store:
+    """A new pyoxigraph Store (in memory, or on disk in the folder ``location``) holding the triples
+    of N-Triples text given in pieces (whole lines each), such as :func:`graph.model.ntriples.ntriples_lines`.
+
+    The text is handed to Oxigraph's bulk loader a few megabytes at a time, so no Python object
+    is made per triple.
+
+    >>> len(ntriples_store(["<urn:x:s> <urn:x:p> <urn:x:o> .\\n", '<urn:x:s> <urn:x:p> "o" .\\n']))
+    2
+    """
+    store = ox.Store(str(location)) if location is not None else ox.Store()
+    for batch in _batches(chunks, 1 << 23):
+        store.bulk_load(batch, format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def _batches(chunks: Iterable[str], size: int) -> Iterator[bytes]:
+    """Join text pieces into UTF-8 batches of about ``size`` characters, each ending where a piece ends."""
     pending: list[str] = []
     length = 0
     for chunk in chunks:
@@ -141,27 +151,3 @@ def _batches(chunks: Iterator[str], size: int) -> Iterator[bytes]:
             pending, length = [], 0
     if pending:
         yield "".join(pending).encode()
-
-
-def to_oxigraph_triples(triples: list[Triple]) -> Iterator[ox.Triple]:
-    """Convert rdflib triples to pyoxigraph triples, converting each distinct IRI once."""
-    nodes: dict[str, ox.NamedNode] = {}
-
-    def node(iri: str) -> ox.NamedNode:
-        key = str(iri)  # hashing a plain str is much cheaper than hashing an rdflib term
-        found = nodes.get(key)
-        if found is None:
-            found = nodes[key] = ox.NamedNode(key)
-        return found
-
-    for s, p, o in triples:
-        if isinstance(o, Literal):
-            if o.language:
-                obj = ox.Literal(str(o), language=o.language)
-            elif o.datatype is not None:
-                obj = ox.Literal(str(o), datatype=node(o.datatype))
-            else:
-                obj = ox.Literal(str(o))
-        else:
-            obj = node(o)
-        yield ox.Triple(node(s), node(p), obj)

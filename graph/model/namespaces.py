@@ -36,6 +36,7 @@ __all__ = [
     "UNIT",
     "XSD_NS",
     "XSD_STRING",
+    "graph_prefixes",
 ]
 
 RDF_TYPE = str(RDF.type)
@@ -47,6 +48,24 @@ XSD_NS = str(XSD)
 XSD_STRING = XSD_NS + "string"
 DERIVED_FROM = str(PROV.wasDerivedFrom)
 UNIT, APPROXIMATION = str(KG.unit), str(KG.approximation)
+
+
+def graph_prefixes(prefixes: dict[str, str], base: str) -> dict[str, str]:
+    """The prefixes of a graph's exports and queries: ``ent:``, ``stmt:``, ``ev:`` and ``src:`` for
+    the graph's own IRIs under ``base``, then the vocabulary's ``prefixes`` by name.
+
+    >>> graph_prefixes({"kg": str(KG)}, "https://example.org/g/")
+    {'ent': 'https://example.org/g/entity/', 'stmt': 'https://example.org/g/statement/', \
+'ev': 'https://example.org/g/evidence/', 'src': 'https://example.org/g/source/', \
+'kg': 'https://example.org/ningbo-kg/vocab#'}
+    """
+    own = {
+        "ent": f"{base}entity/",
+        "stmt": f"{base}statement/",
+        "ev": f"{base}evidence/",
+        "src": f"{base}source/",
+    }
+    return {**own, **dict(sorted(prefixes.items()))}
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ than printing it (1.4 s for 503k triples here, against several seconds to make t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from graph.model.namespaces import (
     APPROXIMATION,
@@ -35,6 +35,9 @@ ESCAPES = {c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F, 0xFFFE, 0xFFFF]} | {
 }
 CHUNK_BLOCKS = 2048  # subjects per chunk: pieces of a few hundred kilobytes
 
+#: a term as plain strings: an IRI, a blank node ``_:id``, or a literal (lexical form, datatype, language)
+Term = str | tuple[str, str, str]
+
 
 def quoted(value: str) -> str:
     """A string literal's quoted form, escaped as Oxigraph escapes it.
@@ -54,6 +57,27 @@ def nt_literal(value: str, datatype: str, language: str) -> str:
     if datatype and datatype != XSD_STRING:
         return f"{quoted(value)}^^<{datatype}>"
     return quoted(value)
+
+
+def nt_term(term: Term) -> str:
+    """A term in N-Triples syntax.
+
+    >>> nt_term("urn:x:a"), nt_term("_:b1"), nt_term(("7", "http://www.w3.org/2001/XMLSchema#integer", ""))
+    ('<urn:x:a>', '_:b1', '"7"^^<http://www.w3.org/2001/XMLSchema#integer>')
+    """
+    if isinstance(term, tuple):
+        return nt_literal(*term)
+    return term if term.startswith("_:") else f"<{term}>"
+
+
+def ntriples_lines(triples: Iterable[tuple[str, str, Term]]) -> Iterator[str]:
+    """N-Triples lines of any ``(subject, predicate, object)`` triples of plain-string terms.
+
+    >>> "".join(ntriples_lines([("urn:x:s", "urn:x:p", ("hi", "", "EN"))]))
+    '<urn:x:s> <urn:x:p> "hi"@en .\\n'
+    """
+    for subject, predicate, obj in triples:
+        yield f"{nt_term(subject)} <{predicate}> {nt_term(obj)} .\n"
 
 
 def ntriples_chunks(table: TripleTable) -> Iterator[str]:

@@ -57,7 +57,6 @@ class WorkerPool:
         self.timeout = timeout
         self.max_rows = max_rows
         self.prefixes = dict(prefixes or {})
-        self.replaced = 0  # workers killed at their time limit (or lost) and replaced
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["__main__", __name__])  # imported once, not per worker
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
@@ -127,7 +126,6 @@ class WorkerPool:
             await asyncio.to_thread(self._stop, worker)
 
     def _replace(self, worker: _Worker) -> None:
-        self.replaced += 1
         task = asyncio.create_task(self._replace_later(worker))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

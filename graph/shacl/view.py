@@ -14,6 +14,7 @@ from operator import attrgetter
 
 from rdflib import XSD
 
+from graph.model.graph import ntriples_store
 from graph.model.namespaces import (
     APPROXIMATION,
     DERIVED_FROM,
@@ -24,6 +25,7 @@ from graph.model.namespaces import (
     RDFS_SUBCLASS,
     UNIT,
 )
+from graph.model.ntriples import ntriples_lines
 from graph.model.table import TripleTable
 from graph.shacl.types import Term
 
@@ -357,18 +359,9 @@ class TableView:
         return False
 
     def store(self):
-        """A pyoxigraph store of the triples the SPARQL queries read, loaded a few megabytes at a time."""
+        """A pyoxigraph store of the triples the SPARQL queries read."""
         if self._store is None:
-            import pyoxigraph as ox
-
-            self._store = ox.Store()
-            pending: list[str] = []
-            for line in self._store_lines():
-                pending.append(line)
-                if len(pending) == 50_000:
-                    self._store.bulk_load("".join(pending).encode(), format=ox.RdfFormat.N_TRIPLES)
-                    pending.clear()
-            self._store.bulk_load("".join(pending).encode(), format=ox.RdfFormat.N_TRIPLES)
+            self._store = ntriples_store(ntriples_lines(self._store_triples()))
         return self._store
 
     def select(self, query) -> Iterator[dict[str, Term]]:
@@ -393,25 +386,19 @@ class TableView:
             if value is not None:
                 yield _from_oxigraph(value)
 
-    def _store_lines(self) -> Iterable[str]:
-        """N-Triples of the triples the SPARQL queries can read (see :func:`graph.shacl.compile.sparql_plan`)."""
-        from graph.model.ntriples import nt_literal
-
-        def line(subject: str, predicate: str, value: Term) -> str:
-            obj = nt_literal(*value) if isinstance(value, tuple) else _nt_node(value)
-            return f"{_nt_node(subject)} <{predicate}> {obj} .\n"
-
+    def _store_triples(self) -> Iterable[tuple[str, str, Term]]:
+        """The triples the SPARQL queries can read (see :func:`graph.shacl.compile.sparql_plan`)."""
         table, plan = self.table, self._sparql_predicates
         if plan is None or (table.subjects and not table.by_predicate):
             for subject, items in table.blocks():
                 for p, is_literal, value, datatype, language in items:
                     if plan is None or p in plan[0] or p in plan[1]:
-                        yield line(subject, p, (value, datatype, language) if is_literal else value)
+                        yield (subject, p, (value, datatype, language) if is_literal else value)
             return
         full, pruned = plan
         for predicate in full:
             for subject, value in self.triples_with(predicate):
-                yield line(subject, predicate, value)
+                yield (subject, predicate, value)
         for predicate, joins in pruned.items():
             getter = _getter(predicate)
             allowed = []
@@ -429,10 +416,10 @@ class TableView:
                 for fact in keep.values():
                     value = getter(fact)
                     if value is not None:
-                        yield line(prefix + fact.statement_key, predicate, value)
+                        yield (prefix + fact.statement_key, predicate, value)
             for subject, value in self.triples_with(predicate, statements=getter is None):
                 if any((subject if at_subject else value) in terms for at_subject, terms in allowed):
-                    yield line(subject, predicate, value)
+                    yield (subject, predicate, value)
 
     def _statements_with(self, predicate: str) -> Iterable[tuple[int, object]]:
         """(id, fact) of the statement facts whose own column gives a value of ``predicate``."""
@@ -542,10 +529,6 @@ class TableView:
 def _getter(predicate: str):
     """The field of a statement node's fact that gives its value of ``predicate``, if any."""
     return _GETTERS.get(predicate) or (_fact_object if predicate == RDF_OBJECT else None)
-
-
-def _nt_node(term: str) -> str:
-    return term if term.startswith("_:") else f"<{term}>"
 
 
 def _stored_form(term: tuple[str, str, str]):

@@ -48,10 +48,6 @@ class Operation:
     with_graphs: tuple[str, ...] = ()
     prefixes: tuple[str, ...] = ()
 
-    @property
-    def is_update(self) -> bool:
-        return self.form == "update"
-
 
 def inspect_query(text: str) -> Operation:
     """Parse a query and refuse SERVICE; raise :class:`QuerySyntaxError` when it is not SPARQL 1.1.

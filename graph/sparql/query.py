@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.defaults import DEFAULT_BASE, QUERIES_DIR, resolve
+from graph.defaults import QUERIES_DIR, resolve
 from graph.errors import InputError, KnowledgeGraphError
 from graph.model.graph import KnowledgeGraph
+from graph.model.namespaces import graph_prefixes
 from graph.sparql.guard import QuerySyntaxError, inspect_query, one_line
 from graph.sparql.results import QueryResult, from_oxigraph
 
@@ -56,17 +57,6 @@ class NamedQuery:
                 break
             lines.append(stripped.lstrip("#").strip())
         return " ".join(line for line in lines if line)
-
-
-def graph_prefixes(prefixes: dict[str, str], base: str = DEFAULT_BASE) -> dict[str, str]:
-    """The vocabulary's prefixes plus ``ent:``, ``stmt:``, ``ev:`` and ``src:`` under ``base``."""
-    own = {
-        "ent": f"{base}entity/",
-        "stmt": f"{base}statement/",
-        "ev": f"{base}evidence/",
-        "src": f"{base}source/",
-    }
-    return {**own, **dict(sorted(prefixes.items()))}
 
 
 def rdf_triples(path: Path | str) -> list[ox.Triple]:

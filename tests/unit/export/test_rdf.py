@@ -6,10 +6,12 @@ import random
 
 import pyoxigraph as ox
 import pytest
+import rdflib
 
 import graph
 from graph.export import rdf
 from graph.model.graph import KnowledgeGraph
+from graph.model.namespaces import graph_prefixes
 from graph.model.table import TripleTable
 from tests.conftest import EV, GOOD_ROWS, ROOT
 
@@ -65,8 +67,22 @@ def oxigraph_text(kg: KnowledgeGraph, rdf_format: ox.RdfFormat) -> bytes:
         else:
             obj = ox.Literal(value)
         triples.append(ox.Triple(ox.NamedNode(subject), ox.NamedNode(p), obj))
-    prefixes = None if rdf_format == ox.RdfFormat.N_TRIPLES else rdf._prefixes(kg)
+    prefixes = None if rdf_format == ox.RdfFormat.N_TRIPLES else graph_prefixes(kg.prefixes, kg.base)
     return ox.serialize(triples, format=rdf_format, prefixes=prefixes)
+
+
+def oxigraph_triple(triple) -> ox.Triple:
+    """An rdflib triple as pyoxigraph terms."""
+    s, p, o = triple
+    if not isinstance(o, rdflib.Literal):
+        obj = ox.NamedNode(str(o))
+    elif o.language:
+        obj = ox.Literal(str(o), language=o.language)
+    elif o.datatype is not None:
+        obj = ox.Literal(str(o), datatype=ox.NamedNode(str(o.datatype)))
+    else:
+        obj = ox.Literal(str(o))
+    return ox.Triple(ox.NamedNode(str(s)), ox.NamedNode(str(p)), obj)
 
 
 def tricky_items() -> dict[str, list]:
@@ -152,18 +168,14 @@ def test_a_built_graph_prints_as_oxigraph_prints_its_rdflib_triples(write_csv):
         f',zone,skos:altLabel,"say ""hi""",,en,,,{EV}',
     ]
     kg = graph.build([write_csv(rows)])
-    from graph.model.graph import to_oxigraph_triples
-
     for rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
-        prefixes = None if rdf_format == ox.RdfFormat.N_TRIPLES else rdf._prefixes(kg)
-        expected = ox.serialize(to_oxigraph_triples(kg.triples), format=rdf_format, prefixes=prefixes)
+        prefixes = None if rdf_format == ox.RdfFormat.N_TRIPLES else graph_prefixes(kg.prefixes, kg.base)
+        expected = ox.serialize(map(oxigraph_triple, kg.triples), format=rdf_format, prefixes=prefixes)
         assert rdf.serialize(kg, rdf_format) == expected
 
 
 def test_the_public_triples_are_sorted_rdflib_terms_and_agree_with_the_store():
     kg = graph.build([ROOT / "data" / "triples.csv"])
-    import rdflib
-
     assert all(isinstance(term, rdflib.term.Identifier) for triple in kg.triples for term in triple)
 
     def key(triple):
@@ -190,7 +202,7 @@ def rdflib_jsonld(kg: KnowledgeGraph) -> dict:
     """The JSON-LD document as rdflib's serialiser makes it (the reference)."""
     import json
 
-    context = {**rdf._prefixes(kg), "@base": kg.base}
+    context = {**graph_prefixes(kg.prefixes, kg.base), "@base": kg.base}
     text = kg.to_rdflib().serialize(format="json-ld", context=context, auto_compact=True, indent=1)
     return rdf._ordered(json.loads(text))
 
@@ -215,7 +227,7 @@ def test_jsonld_is_the_document_rdflib_makes(which, write_csv):
             f",zone,a,kg:HighTechZone,,,,,{EV}",
         ]
         kg = graph.build([write_csv(rows)], shapes=None)
-    assert rdf._compact_jsonld(kg, {**rdf._prefixes(kg), "@base": kg.base}) is not None
+    assert rdf._compact_jsonld(kg, {**graph_prefixes(kg.prefixes, kg.base), "@base": kg.base}) is not None
     assert rdf.jsonld_document(kg) == rdflib_jsonld(kg)
 
 
@@ -225,5 +237,5 @@ def test_jsonld_of_a_graph_rdflib_compacts_otherwise_comes_from_rdflib():
         ("http://www.w3.org/1999/02/22-rdf-syntax-ns#first", False, "http://example.com/a", "", "")
     ]
     kg = graph_of(items)
-    assert rdf._compact_jsonld(kg, {**rdf._prefixes(kg), "@base": kg.base}) is None
+    assert rdf._compact_jsonld(kg, {**graph_prefixes(kg.prefixes, kg.base), "@base": kg.base}) is None
     assert rdf.jsonld_document(kg) == rdflib_jsonld(kg)
