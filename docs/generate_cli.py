@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from graph.cli import cli
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "docs" / "cli.md"
 WIDTH = 100  # fixed, so the text does not depend on the terminal that runs this
@@ -54,8 +56,6 @@ def commands(group: click.Group) -> list[tuple[str, click.Command]]:
 
 def render() -> str:
     """The whole of docs/cli.md, as it should be now."""
-    from graph.cli import cli
-
     root = _context(cli, "kg")
     parts = [INTRO, "| command | what it does |", "|---|---|"]
     for name, command in commands(cli):
