@@ -2,7 +2,7 @@
 
 The nodes and edges are built with pyvis's data model (a directed ``Network``, so a->b and
 b->a stay two edges) with positions and sizes computed here, then rendered through our own
-template (``graph/templates/``). pyvis's own templates are not used: they link Bootstrap and
+template (``static/graph.html``). pyvis's own templates are not used: they link Bootstrap and
 vis-network from a CDN and insert text unescaped; nor is its ``write_html`` (platform encoding),
 ``set_options`` (strips spaces) or ``from_nx`` (mutates the graph given).
 
@@ -28,7 +28,7 @@ from pyvis.network import Network
 from rdflib import XSD, URIRef
 
 from graph.explorer.layout import layout
-from graph.explorer.network import importance, to_networkx
+from graph.explorer.network import importance, network_view
 from graph.explorer.statements import ExplorerData, Value, explorer_data
 from graph.model.dataset import dataset_titles
 from graph.model.graph import KnowledgeGraph
@@ -85,7 +85,7 @@ def page_data(graph: KnowledgeGraph) -> dict:
     Nodes and edges are pyvis's; the tables beside them (terms, classes, sections, evidence,
     entities, facts) refer to each other by index to keep a 20,000-node page small.
     """
-    network = to_networkx(graph)
+    network = network_view(graph)
     data = explorer_data(graph)
     rank = importance(network)
     positions = layout(network, rank, LAYOUT_SEED)
