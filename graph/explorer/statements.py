@@ -336,7 +336,11 @@ def explorer_data(graph: KnowledgeGraph) -> ExplorerData:
     for statement in view.statements():
         if not is_entity(statement.subject):
             continue
-        evidence = {evidence_of(node) for node in statement.evidence}
+        if len(statement.evidence) == 1:  # most statements: nothing to sort
+            evidence = (evidence_of(statement.evidence[0]),)
+        else:
+            found = {evidence_of(node) for node in statement.evidence}
+            evidence = tuple(sorted(found, key=lambda e: (section_order(e.section), e.quote)))
         facts.append(
             EntityFact(
                 statement=statement.iri,
@@ -348,7 +352,7 @@ def explorer_data(graph: KnowledgeGraph) -> ExplorerData:
                 qualifiers=tuple(
                     sorted((item[0], Value.of(*item[1:], is_entity)) for item in statement.qualifiers)
                 ),
-                evidence=tuple(sorted(evidence, key=lambda e: (section_order(e.section), e.quote))),
+                evidence=evidence,
             )
         )
     facts.sort(key=lambda f: (f.subject, f.predicate, f.value.text, f.statement))
