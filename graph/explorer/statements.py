@@ -99,15 +99,9 @@ class StatementView:
 
     def statements(self) -> Iterator[Statement]:
         """Every statement node, in IRI order (made on the fly: a large graph has millions)."""
-        table, prefix = self.table, self.table.statement_prefix
-        extras = table.extras
-        for kind, run in table.segments():
-            if kind == "statements":  # no other subject has a statement's IRI
-                for fact in run:
-                    if fact.statement_key in extras:
-                        yield _from_items(prefix + fact.statement_key, table.statement_node_items(fact))
-                    else:
-                        yield _plain(prefix + fact.statement_key, fact)
+        for kind, run in self.table.segments():
+            if kind == "statements":
+                yield from map(self.statement, run)
             elif kind == "blocks":  # IRIs written in the CSV inside the statement namespace: merged items
                 for subject, items in run:
                     statement = _from_items(subject, items)
@@ -115,7 +109,8 @@ class StatementView:
                         yield statement
 
     def statement(self, fact: Fact) -> Statement:
-        """The statement node of one statement's fact."""
+        """The statement node of one statement's fact: the fact, its qualifiers, and any triples the
+        CSV gives the same IRI."""
         table = self.table
         iri = table.statement_prefix + fact.statement_key
         if iri in table.subjects or iri in table.others:
@@ -137,7 +132,7 @@ class StatementView:
             for predicate, _, value, _, _ in self.table.items(part) if part else ():
                 if predicate == _IDENTIFIER:
                     section = value
-            found = self._evidence[node] = Evidence(quote, section) if quote or section else NO_EVIDENCE
+            found = self._evidence[node] = Evidence(quote, section)
         return found
 
     def first_evidence(self, statement: Statement) -> Evidence:
