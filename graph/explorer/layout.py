@@ -45,7 +45,11 @@ def layout(graph: nx.Graph, importance: Mapping[Hashable, float], seed: int) -> 
         positions = nx.kamada_kawai_layout(undirected, pos=start, scale=SPACING * math.sqrt(len(undirected)))
     else:
         order = sorted(undirected, key=lambda node: (-importance.get(node, 0.0), str(node)))
-        core = undirected.subgraph(order[:CORE])
+        # not undirected.subgraph(...): a subgraph view lists its nodes in the order of a set of
+        # strings, which changes from run to run (string hashing), and the layout follows node order
+        core = nx.Graph()
+        core.add_nodes_from(order[:CORE])
+        core.add_edges_from(undirected.subgraph(order[:CORE]).edges())
         positions = nx.spring_layout(core, seed=seed, method="force", scale=SPACING * math.sqrt(len(core)))
         positions = {node: (float(x), float(y)) for node, (x, y) in positions.items()}
         _place_the_rest(undirected, order, positions)

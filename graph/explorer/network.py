@@ -1,45 +1,41 @@
 """The networkx view of the RDF graph: entities as nodes, links between them as edges, with labels and evidence.
 
-Derived from the RDF triples (never from the CSV), so it can only say what the graph says.
+Derived from the built graph (its fact table, through :func:`~graph.explorer.statements.statement_view`),
+never from the CSV, so it can only say what the graph says. :func:`network_view` builds it once
+per graph: GraphML, the node and edge tables and the explorer page all read that one copy.
 """
 
 from __future__ import annotations
 
-import functools
+import weakref
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import networkx as nx
-from rdflib import RDF, RDFS, SKOS, Literal, URIRef
+from rdflib import URIRef
 
+from graph.explorer.statements import NO_EVIDENCE, section_order, statement_view
 from graph.model.graph import KnowledgeGraph
-from graph.model.namespaces import DCTERMS, KG, PROV
 
-# What the loop over every triple looks for, by predicate: a dict look-up hashes in C, where a
-# chain of rdflib term comparisons runs Python code for each (about 3x slower on 500k triples).
-_ROLES = {
-    RDF.subject: "reified",
-    RDF.predicate: "reified",
-    RDF.object: "reified",
-    PROV.wasDerivedFrom: "derived",
-    KG.quote: "quote",
-    DCTERMS.isPartOf: "part",
-    DCTERMS.identifier: "identifier",
-    RDFS.label: "label",
-    SKOS.altLabel: "alias",
-    RDF.type: "type",
-}
+_NETWORKS: weakref.WeakKeyDictionary[KnowledgeGraph, nx.MultiDiGraph] = weakref.WeakKeyDictionary()
 
 
-@dataclass(frozen=True)
-class Evidence:
-    quote: str
-    section: str  # the section code, e.g. "event-9"
+def network_view(graph: KnowledgeGraph) -> nx.MultiDiGraph:
+    """The networkx view of ``graph`` (see :func:`to_networkx`), built on first use and shared while
+    the graph lives. It is frozen: read it; to change it, take a copy (:func:`to_networkx`).
+
+    >>> import graph
+    >>> built = graph.build(["data/triples.csv"])
+    >>> network_view(built) is network_view(built), nx.is_frozen(network_view(built))
+    (True, True)
+    """
+    network = _NETWORKS.get(graph)
+    if network is None:
+        network = _NETWORKS[graph] = nx.freeze(_build(graph))
+    return network
 
 
 def to_networkx(graph: KnowledgeGraph) -> nx.MultiDiGraph:
-    """A directed multigraph of the entities.
+    """A directed multigraph of the entities (a new copy of :func:`network_view`, free to change).
 
     Node attributes: ``iri``, ``key``, ``label_zh``, ``label_en``, ``aliases`` (``|``-joined),
     ``type`` (prefixed name of the first class), ``sections`` (``|``-joined section codes).
@@ -51,115 +47,59 @@ def to_networkx(graph: KnowledgeGraph) -> nx.MultiDiGraph:
     >>> network.number_of_nodes() > 0
     True
     """
+    return network_view(graph).copy()
+
+
+def _build(graph: KnowledgeGraph) -> nx.MultiDiGraph:
     vocabulary = graph.facts.vocabulary
-    is_entity = entity_test(graph)
-    prefix_of = vocabulary.shorten
-    labels: dict[URIRef, dict[str, str]] = defaultdict(dict)
-    aliases: dict[URIRef, list[str]] = defaultdict(list)
-    types: dict[URIRef, list[URIRef]] = defaultdict(list)
-    links: list[tuple[URIRef, URIRef, URIRef]] = []
-    statement_of: dict[tuple, URIRef] = {}
-    reified: dict[URIRef, dict[URIRef, object]] = defaultdict(dict)
-    derived_from: dict[URIRef, URIRef] = {}
-    quotes: dict[URIRef, str] = {}
-    part_of: dict[URIRef, URIRef] = {}
-    identifiers: dict[URIRef, str] = {}
+    view = statement_view(graph)
+    is_entity, first_evidence = view.is_entity, view.first_evidence
+    entities = view.entities
+    labels, aliases, types, links = entities.labels, entities.aliases, entities.types, entities.links
 
-    for s, p, o in graph.triples:
-        role = _ROLES.get(p)
-        if role == "reified":
-            reified[s][p] = o
-        elif role == "derived":
-            derived_from.setdefault(s, o)
-        elif role == "quote":
-            quotes[s] = str(o)
-        elif role == "part":
-            part_of[s] = o
-        elif role == "identifier":
-            identifiers[s] = str(o)
-        if not is_entity(s):
-            continue
-        if role == "label" and isinstance(o, Literal):
-            labels[s].setdefault(o.language or "", str(o))
-        elif role == "alias" and isinstance(o, Literal):
-            aliases[s].append(str(o))
-        elif role == "type":
-            types[s].append(o)
-        elif isinstance(o, URIRef) and is_entity(o):
-            links.append((s, p, o))
-
-    for statement, parts in reified.items():
-        statement_of[(parts.get(RDF.subject), parts.get(RDF.predicate), parts.get(RDF.object))] = statement
-
-    def evidence_of(triple: tuple) -> Evidence:
-        statement = statement_of.get(triple)
-        evidence = derived_from.get(statement)
-        section = part_of.get(evidence)
-        return Evidence(quotes.get(evidence, ""), identifiers.get(section, ""))
-
-    sections: dict[URIRef, set[str]] = defaultdict(set)
-    for parts in reified.values():
-        subject = parts.get(RDF.subject)
-        evidence = evidence_of((subject, parts.get(RDF.predicate), parts.get(RDF.object)))
-        if evidence.section:
-            sections[subject].add(evidence.section)
-            if isinstance(parts.get(RDF.object), URIRef) and is_entity(parts[RDF.object]):
-                sections[parts[RDF.object]].add(evidence.section)
+    # each entity is in the section of the (first) evidence of every statement it is the subject or object of
+    sections: dict[str, set[str]] = defaultdict(set)
+    for statement in view.statements():
+        section = first_evidence(statement).section
+        if section:
+            sections[statement.subject].add(section)
+            is_literal, value = statement.object[:2]
+            if not is_literal and is_entity(value):
+                sections[value].add(section)
 
     network = nx.MultiDiGraph()
-    entities = sorted(set(labels) | set(types) | {s for s, _, _ in links} | {o for _, _, o in links})
-    prefix_len = len(graph.facts.namespace.entity(""))
-    for entity in entities:
+    nodes = sorted(set(labels) | set(types) | {s for s, _, _, _ in links} | {o for _, _, o, _ in links})
+    prefix_len = len(view.entity_prefix)
+    for entity in nodes:
         entity_labels = labels.get(entity, {})
         network.add_node(
-            str(entity),
-            iri=str(entity),
-            key=str(entity)[prefix_len:],
+            entity,
+            iri=entity,
+            key=entity[prefix_len:],
             label_zh=entity_labels.get("zh", ""),
             label_en=entity_labels.get("en", ""),
             aliases="|".join(sorted(aliases.get(entity, []))),
-            type=prefix_of(str(sorted(types[entity])[0])) if types.get(entity) else "",
+            type=vocabulary.shorten(min(types[entity])) if types.get(entity) else "",
             sections="|".join(sorted(sections.get(entity, ()), key=section_order)),
         )
-    for s, p, o in links:
-        evidence = evidence_of((s, p, o))
-        property_labels = vocabulary.labels(p)
+    predicates: dict[str, tuple[str, dict[str, str]]] = {}  # prefixed name and labels, looked up once each
+    for s, p, o, fact in links:
+        if p not in predicates:
+            predicates[p] = (vocabulary.shorten(p), vocabulary.labels(URIRef(p)))
+        prefixed, property_labels = predicates[p]
+        statement = view.statement(fact) if fact is not None else None
+        evidence = first_evidence(statement) if statement is not None else NO_EVIDENCE
         network.add_edge(
-            str(s),
-            str(o),
-            key=str(statement_of.get((s, p, o), "")),
-            predicate=prefix_of(str(p)),
+            s,
+            o,
+            key=statement.iri if statement is not None else "",
+            predicate=prefixed,
             label_zh=property_labels.get("zh", ""),
             label_en=property_labels.get("en", ""),
             evidence=evidence.quote,
             section=evidence.section,
         )
     return network
-
-
-def entity_test(graph: KnowledgeGraph) -> Callable[[str], bool]:
-    """A fast ``is_entity(term)`` for loops over every triple (rdflib terms override startswith in Python).
-
-    >>> import graph
-    >>> is_entity = entity_test(graph.build(["data/triples.csv"]))
-    >>> is_entity(graph.DEFAULT_BASE + "entity/miit"), is_entity(str(graph.KG.rank))
-    (True, False)
-    """
-    return functools.partial(_starts_with, prefix=str(graph.facts.namespace.entity("")))
-
-
-def _starts_with(term: str, prefix: str) -> bool:
-    return str.startswith(term, prefix)
-
-
-def section_order(code: str) -> tuple:
-    """A sort key for section codes: intro first, then event-1 ... event-10 in numeric order.
-
-    >>> sorted(["event-10", "event-2", "intro"], key=section_order)
-    ['intro', 'event-2', 'event-10']
-    """
-    head, _, number = code.rpartition("-")
-    return (code != "intro", *((head, int(number)) if number.isdigit() else (code, -1)))
 
 
 def importance(network: nx.Graph) -> dict[str, float]:

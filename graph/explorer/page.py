@@ -2,7 +2,7 @@
 
 The nodes and edges are built with pyvis's data model (a directed ``Network``, so a->b and
 b->a stay two edges) with positions and sizes computed here, then rendered through our own
-template (``graph/templates/``). pyvis's own templates are not used: they link Bootstrap and
+template (``static/graph.html``). pyvis's own templates are not used: they link Bootstrap and
 vis-network from a CDN and insert text unescaped; nor is its ``write_html`` (platform encoding),
 ``set_options`` (strips spaces) or ``from_nx`` (mutates the graph given).
 
@@ -15,9 +15,7 @@ and no request of any kind can leave the page.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
+import html
 import re
 from collections import Counter, defaultdict
 from importlib import resources
@@ -28,10 +26,11 @@ from pyvis.network import Network
 from rdflib import XSD, URIRef
 
 from graph.explorer.layout import layout
-from graph.explorer.network import importance, to_networkx
+from graph.explorer.network import importance, network_view
 from graph.explorer.statements import ExplorerData, Value, explorer_data
 from graph.model.dataset import dataset_titles
 from graph.model.graph import KnowledgeGraph
+from graph.web import csp_hash, embed_json, fill
 
 LAYOUT_SEED = 20241223  # fixed, so the layout is the same at every build
 LARGE_GRAPH = 2000  # from this many nodes the page draws for speed: no hover, links hidden while moving
@@ -80,12 +79,12 @@ class _NodeIds(list):
 
 
 def page_data(graph: KnowledgeGraph) -> dict:
-    """Everything the page's script reads, as plain JSON-ready data (see ``templates/explorer.js``).
+    """Everything the page's script reads, as plain JSON-ready data (see ``static/explorer.js``).
 
     Nodes and edges are pyvis's; the tables beside them (terms, classes, sections, evidence,
     entities, facts) refer to each other by index to keep a 20,000-node page small.
     """
-    network = to_networkx(graph)
+    network = network_view(graph)
     data = explorer_data(graph)
     rank = importance(network)
     positions = layout(network, rank, LAYOUT_SEED)
@@ -259,29 +258,6 @@ def _vis_network_js() -> str:
     return (resources.files("pyvis") / "lib" / "vis-9.1.2" / "vis-network.min.js").read_text(encoding="utf-8")
 
 
-def embed_json(data: object) -> str:
-    """JSON that is safe inside ``<script type="application/json">``: nothing in it can end the element.
-
-    >>> embed_json({"a": "</script><!--\\u2028&"})
-    '{"a":"\\\\u003c/script\\\\u003e\\\\u003c!--\\\\u2028\\\\u0026"}'
-    """
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    for raw, escaped in (
-        ("<", "\\u003c"),
-        (">", "\\u003e"),
-        ("&", "\\u0026"),
-        ("\u2028", "\\u2028"),
-        ("\u2029", "\\u2029"),
-    ):
-        text = text.replace(raw, escaped)
-    return text
-
-
-def csp_hash(text: str) -> str:
-    """The CSP source expression that allows exactly this inline script or style."""
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
-
-
 def content_security_policy(scripts: list[str], styles: list[str]) -> str:
     """No network access of any kind; only these inline scripts and styles; no inline event handlers."""
     return "; ".join(
@@ -305,19 +281,15 @@ def render(graph: KnowledgeGraph) -> str:
     style = _template("explorer.css")
     assert "</" not in style, "the style sheet must not contain '</'"
     values = {
-        "csp": _escape_html(content_security_policy([vis_js, app_js], [style])),
-        "title": _escape_html(data["meta"]["title"][0]),
+        # the policy is our directives and base64 hashes: no double quote; its single quotes stay as they are
+        "csp": html.escape(content_security_policy([vis_js, app_js], [style]), quote=False),
+        "title": html.escape(data["meta"]["title"][0]),
         "style": style,
         "vis_js": vis_js,
         "app_js": app_js,
-        "data": embed_json(data),
+        "data": embed_json(data, sort_keys=True),
     }
-    # one pass: text put in is never scanned again for placeholders
-    return re.sub(r"\{\{ (\w+) \}\}", lambda match: values[match.group(1)], _template("graph.html"))
-
-
-def _escape_html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return fill(_template("graph.html"), values)
 
 
 def write_html(graph: KnowledgeGraph, path: Path) -> None:

@@ -10,7 +10,7 @@ import csv
 import io
 from pathlib import Path
 
-from graph.explorer.network import to_networkx
+from graph.explorer.network import network_view
 from graph.model.graph import KnowledgeGraph
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -38,7 +38,7 @@ def _write(path: Path, header: tuple, rows) -> None:
 
 
 def write_nodes(graph: KnowledgeGraph, path: Path) -> None:
-    network = to_networkx(graph)
+    network = network_view(graph)
     _write(
         path,
         NODE_COLUMNS,
@@ -58,7 +58,7 @@ def write_nodes(graph: KnowledgeGraph, path: Path) -> None:
 
 
 def write_edges(graph: KnowledgeGraph, path: Path) -> None:
-    network = to_networkx(graph)
+    network = network_view(graph)
     keys = {node: attributes["key"] for node, attributes in network.nodes(data=True)}
     _write(
         path,

@@ -13,11 +13,8 @@ This module handles HTTP only; the checks and the query itself run in worker pro
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import gc
-import hashlib
-import json
 import shutil
 import signal
 import socket
@@ -40,6 +37,7 @@ from starlette.routing import Route
 from graph.serve.handler import GraphRequest, QueryRequest, Reply, UpdateRequest
 from graph.serve.workers import WorkerPool
 from graph.sparql.query import NamedQuery
+from graph.web import embed_json, fill, inline_hashes
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -302,21 +300,11 @@ def _page(settings: Settings) -> tuple[str, str]:
         "maxRows": settings.max_rows,
         "timeout": settings.timeout,
     }
-    # Inside <script>, "</script" or "<!--" would change how the page parses; JSON may write "<" as \u003c.
-    embedded = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
-    page = template.replace("{{data}}", embedded)
-    hashes = {"script": [], "style": []}
-    for tag in hashes:
-        start = 0
-        while (open_at := page.find(f"<{tag}>", start)) != -1:
-            close_at = page.index(f"</{tag}>", open_at)
-            content = page[open_at + len(tag) + 2 : close_at]
-            digest = base64.b64encode(hashlib.sha256(content.encode("utf-8")).digest()).decode()
-            hashes[tag].append(f"'sha256-{digest}'")
-            start = close_at
+    page = fill(template, {"data": embed_json(data)})
+    scripts, styles = " ".join(inline_hashes(page, "script")), " ".join(inline_hashes(page, "style"))
     csp = (
         "default-src 'none'; "
-        f"script-src {' '.join(hashes['script'])}; style-src {' '.join(hashes['style'])}; "
+        f"script-src {scripts}; style-src {styles}; "
         "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
     return page, csp

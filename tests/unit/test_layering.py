@@ -14,7 +14,11 @@ import graph
 PACKAGE = Path(graph.__file__).parent
 #: the stages, lowest first: a stage may import itself and the stages before it, and the leaves
 STAGES = ["model", "ingest", "shacl", "explorer", "export", "sparql", "serve"]
-LEAVES = {"graph.errors", "graph.defaults"}  # import nothing from the package; anyone may use them
+LEAVES = {
+    "graph.errors",
+    "graph.defaults",
+    "graph.web",
+}  # import nothing from the package; anyone may use them
 
 
 def module_name(path: Path) -> str:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
 
 import networkx as nx
 
@@ -40,6 +43,31 @@ def test_large_graph_layout_places_every_node_apart(monkeypatch):
     # the hubs are in the middle, the parts not linked to them outside
     hub = max(rank, key=rank.get)
     assert math.hypot(*first[hub]) < min(math.hypot(*first[n]) for n in range(300, 340))
+
+
+_LARGE_LAYOUT = """
+import json, networkx as nx
+from graph.explorer import layout as layout_module
+from graph.explorer.network import importance
+layout_module.SMALL_GRAPH, layout_module.CORE = 40, 30
+graph = nx.relabel_nodes(nx.barabasi_albert_graph(200, 2, seed=3), lambda n: f"entity/{n}")
+print(json.dumps(layout_module.layout(graph, importance(graph), seed=7), sort_keys=True))
+"""
+
+
+def test_large_graph_layout_is_the_same_in_every_process():
+    # string nodes hash differently in each process: nothing may follow the order of a set of them
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", _LARGE_LAYOUT],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(runs) == 1 and runs.pop().startswith('{"entity/0": [')
 
 
 def test_empty_and_single_node_graphs():

@@ -14,6 +14,8 @@ from rdflib.compare import isomorphic
 
 import graph
 from graph import export as exports
+from graph.explorer import network, statements
+from graph.export import void as void_export
 from graph.export.tables import neutralise
 from tests.conftest import EV, GOOD_ROWS, ROOT
 
@@ -55,6 +57,26 @@ def test_building_twice_gives_identical_bytes(built, tmp_path):
     match, mismatch, errors = filecmp.cmpfiles(first, tmp_path, names, shallow=False)
     assert mismatch == [] and errors == []
     assert sorted(match) == names
+
+
+def test_a_build_reads_the_graph_once(write_csv, tmp_path, monkeypatch):
+    """One statement view, one networkx view and one VoID description per build, whatever reads them."""
+    made = {"statements": 0, "network": 0, "void": 0}
+
+    def counting(name, function):
+        def wrapper(*args):
+            made[name] += 1
+            return function(*args)
+
+        return wrapper
+
+    monkeypatch.setattr(statements, "StatementView", counting("statements", statements.StatementView))
+    monkeypatch.setattr(network, "_build", counting("network", network._build))
+    monkeypatch.setattr(void_export, "describe", counting("void", void_export.describe))
+    kg = graph.build([write_csv(GOOD_ROWS)])
+    exports.write_exports(kg, tmp_path / "out")
+    assert made == {"statements": 1, "network": 1, "void": 1}
+    assert {p.name for p in (tmp_path / "out").iterdir()} == {e.file_name for e in exports.EXPORTERS.values()}
 
 
 def test_committed_exports_are_fresh(built):
