@@ -251,6 +251,88 @@ def stats(csv_files, options, quiet):
     out.print(f"{len(graph)} triples, {len(graph.facts.facts)} facts")
 
 
+@cli.command()
+@input_options
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="table: the most central entities, the communities and the summaries by class and event;"
+    " csv: one row per entity (as exports/analysis.csv); json: everything (as exports/analysis.json).",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Entities in the table's ranking.",
+)
+def analyze(csv_files, options, quiet, output_format, top):
+    """Which entities hold the graph together: degree, PageRank, betweenness and eigenvector centrality
+    of every entity, connected components, Louvain communities, and summaries per class and per event.
+
+    Computed on the entity graph (statement and evidence nodes left out), links read both ways.
+
+    \b
+    Examples:
+      kg analyze
+      kg analyze --format csv > ranking.csv
+    """
+    from graph.analysis.centrality import analysis_csv, analysis_json
+    from graph.analysis.centrality import analyze as analyze_graph
+
+    graph, problems = pipeline.check(csv_files, **options)
+    if graph is None:
+        fail(problems, quiet)
+    found = analyze_graph(graph)
+    if output_format == "json":
+        out.file.write(analysis_json(found))
+        return
+    if output_format == "csv":
+        out.file.write(analysis_csv(found))
+        return
+    label_of = {e.key: e.label for e in found.entities}
+    ranking = Table(title=f"the {min(top, len(found.entities))} most central entities (by PageRank)")
+    for column in (
+        "#",
+        "entity",
+        "key",
+        "class",
+        "degree",
+        "PageRank",
+        "betweenness",
+        "eigenvector",
+        "community",
+    ):
+        ranking.add_column(column, justify="right" if column not in ("entity", "key", "class") else "left")
+    for rank, e in enumerate(found.most_central(top), 1):
+        ranking.add_row(
+            str(rank), e.label, e.key, e.type, str(e.degree), f"{e.pagerank:.4f}", f"{e.betweenness:.4f}",
+            f"{e.eigenvector:.4f}", str(e.community),
+        )  # fmt: skip
+    out.print(ranking)
+    for title, groups in (
+        (f"communities (Louvain, modularity {found.modularity:.3f})", found.communities),
+        ("by class", found.classes),
+        ("by event", found.events),
+        ("connected components", found.components),
+    ):
+        table = Table(title=title)
+        table.add_column("group")
+        table.add_column("entities", justify="right")
+        table.add_column("most central")
+        shown = [g for g in groups if g.size > 1] or groups
+        for g in shown:
+            table.add_row(
+                g.name or "(untyped)", str(g.size), ", ".join(label_of.get(k, k) for k in g.central)
+            )
+        if len(shown) < len(groups):
+            table.caption = f"and {len(groups) - len(shown)} of a single entity"
+        out.print(table)
+
+
 QUERY_FORMATS = ["table", *RESULT_FORMATS, *GRAPH_FORMATS]
 
 

@@ -47,6 +47,7 @@ PALETTE = [
     "#9c755f",
     "#bab0ac",
 ]
+RANKED = 30  # entities in the ranking panel
 SHAPES = ["dot", "diamond", "square", "triangle", "star", "triangleDown", "hexagon"]
 UNIT_SYMBOLS = {
     "percent": "%",
@@ -78,11 +79,13 @@ class _NodeIds(list):
         return item in self._members
 
 
-def page_data(graph: KnowledgeGraph) -> dict:
+def page_data(graph: KnowledgeGraph, scores: dict[str, dict] | None = None) -> dict:
     """Everything the page's script reads, as plain JSON-ready data (see ``static/explorer.js``).
 
     Nodes and edges are pyvis's; the tables beside them (terms, classes, sections, evidence,
-    entities, facts) refer to each other by index to keep a 20,000-node page small.
+    entities, facts) refer to each other by index to keep a 20,000-node page small. ``scores``
+    (entity IRI -> community, pagerank, betweenness, degree, from :mod:`graph.analysis.centrality`)
+    gives the page its colour-by-community mode and its ranking panel.
     """
     network = network_view(graph)
     data = explorer_data(graph)
@@ -123,8 +126,20 @@ def page_data(graph: KnowledgeGraph) -> dict:
             entity_ids[source], entity_ids[target], id=j, fact=fact_of_statement[statement], **smooth
         )
 
+    analysis = {}
+    if scores:
+        analysis = {
+            # [community of each entity]; [[entity, pagerank, betweenness, degree]] highest PageRank first
+            "community": [scores.get(node, {}).get("community", -1) for node in network.nodes],
+            "ranking": [
+                [entity_ids[node], s["pagerank"], s["betweenness"], s["degree"]]
+                for node, s in sorted(scores.items(), key=lambda item: (-item[1]["pagerank"], item[0]))
+                if node in entity_ids
+            ][:RANKED],
+        }
     return {
         "meta": {"title": _titles(graph), "large": len(network) >= LARGE_GRAPH},
+        "analysis": analysis,
         "terms": terms.rows,
         "classes": classes,
         "sections": [[code, *_pair(data.section_titles.get(code, {}))] for code in sections],
@@ -272,9 +287,9 @@ def content_security_policy(scripts: list[str], styles: list[str]) -> str:
     )
 
 
-def render(graph: KnowledgeGraph) -> str:
-    """The whole page as text."""
-    data = page_data(graph)
+def render(graph: KnowledgeGraph, scores: dict[str, dict] | None = None) -> str:
+    """The whole page as text (``scores`` as :func:`page_data` takes them)."""
+    data = page_data(graph, scores)
     # a script's text must not contain "</script"; the JSON is escaped, the two scripts are checked
     vis_js = _SCRIPT_CLOSE.sub(r"<\\/\1", _vis_network_js())
     app_js = _SCRIPT_CLOSE.sub(r"<\\/\1", _template("explorer.js"))
@@ -292,6 +307,6 @@ def render(graph: KnowledgeGraph) -> str:
     return fill(_template("graph.html"), values)
 
 
-def write_html(graph: KnowledgeGraph, path: Path) -> None:
+def write_html(graph: KnowledgeGraph, path: Path, scores: dict[str, dict] | None = None) -> None:
     """Write the explorer page, as UTF-8 whatever the platform's default encoding."""
-    Path(path).write_bytes(render(graph).encode("utf-8"))
+    Path(path).write_bytes(render(graph, scores).encode("utf-8"))

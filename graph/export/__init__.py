@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from graph.analysis import centrality
 from graph.explorer import page
 from graph.export import graphml, rdf, tables, void
 from graph.model.graph import KnowledgeGraph
@@ -34,8 +35,30 @@ EXPORTERS: dict[str, Exporter] = {
     "nodes": Exporter("nodes.csv", tables.write_nodes, "nodes table (Neo4j, spreadsheets)"),
     "edges": Exporter("edges.csv", tables.write_edges, "edges table (Neo4j, spreadsheets)"),
     "void": Exporter("void.ttl", void.write_void, "VoID dataset description"),
-    "html": Exporter("graph.html", page.write_html, "interactive HTML graph (offline)"),
+    "analysis": Exporter(
+        "analysis.json", centrality.write_analysis_json, "centralities, components and communities (JSON)"
+    ),
+    "analysis-csv": Exporter(
+        "analysis.csv", centrality.write_analysis_csv, "centralities, one row per entity"
+    ),
+    "html": Exporter(
+        "graph.html", lambda graph, path: _write_html(graph, path), "interactive HTML graph (offline)"
+    ),
 }
+
+
+def _write_html(graph: KnowledgeGraph, path: Path) -> None:
+    """The explorer page, with each entity's community and scores for its colour mode and ranking panel."""
+    scores = {
+        e.iri: {
+            "community": e.community,
+            "pagerank": e.pagerank,
+            "betweenness": e.betweenness,
+            "degree": e.degree,
+        }
+        for e in centrality.analyze(graph).entities
+    }
+    page.write_html(graph, path, scores)
 
 
 def write_exports(

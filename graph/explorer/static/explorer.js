@@ -18,7 +18,11 @@
       type: "类型", aliases: "别名", events: "事件", iri: "IRI", facts: "事实", untyped: "未分类",
       incoming: "{p}（指向此节点）", link: "关系", hint: "点击节点或关系查看事实与原文。",
       selectFirst: "请先选择一个节点。", cleared: "已清除筛选，以显示所选节点。",
-      large: "大图：{n} 个节点。位置已在构建时算好，缩小时不画标签，拖动时隐藏连线。", png: "知识图谱.png"
+      large: "大图：{n} 个节点。位置已在构建时算好，缩小时不画标签，拖动时隐藏连线。", png: "知识图谱.png",
+      colourBy: "着色", byClass: "按类别", byCommunity: "按社区（Louvain）", ranking: "核心实体（PageRank）",
+      community: "社区", path: "路径", pathFrom: "从选中节点出发", pathClear: "清除路径",
+      pathPick: "起点：{a}。再选择终点。", pathNone: "{a} 与 {b} 之间没有路径。", pathOf: "{a} → {b}：{n} 跳",
+      pathHint: "选中一个节点，点“从选中节点出发”，再选另一个节点。"
     },
     en: {
       search: "Search names or aliases (Chinese or English)", classes: "Classes", property: "Property",
@@ -30,7 +34,10 @@
       hint: "Click a node or a link to read its facts and their sentences.", selectFirst: "Select a node first.",
       cleared: "Filters were cleared to show the selected node.",
       large: "Large graph: {n} nodes. Positions were computed at build time; labels are not drawn when zoomed out and links hide while moving.",
-      png: "knowledge-graph.png"
+      png: "knowledge-graph.png", colourBy: "Colour", byClass: "By class", byCommunity: "By community (Louvain)",
+      ranking: "Most central (PageRank)", community: "Community", path: "Path", pathFrom: "From the selection",
+      pathClear: "Clear path", pathPick: "From: {a}. Now select the other end.", pathNone: "No path joins {a} and {b}.",
+      pathOf: "{a} → {b}: {n} hop(s)", pathHint: "Select a node, press “From the selection”, then select another node."
     }
   };
   const NAME_PROPERTIES = new Set(["rdf:type", "rdfs:label", "skos:altLabel"]);
@@ -145,7 +152,7 @@
   }
 
   // ---------------------------------------------------------------- filters and view
-  const state = { hiddenClasses: new Set(), property: -1, section: -1, hood: false, hops: 2, selected: null };
+  const state = { hiddenClasses: new Set(), property: -1, section: -1, hood: false, hops: 2, selected: null, pathFrom: null, colour: "class" };
   const nodeShown = new Uint8Array(N).fill(1);
   const edgeShown = new Uint8Array(DATA.edges.length).fill(1);
   const adjacency = Array.from({ length: N }, () => []);
@@ -224,7 +231,8 @@
       const offset = { x: -Math.min($("panel").offsetWidth || 380, container.clientWidth / 2) / 2, y: 0 };
       network.focus(i, { scale: Math.max(network.getScale(), large ? 1.2 : 1), offset, animation: large ? false : { duration: 300, easingFunction: "easeInOutQuad" } });
     }
-    showNode(i);
+    if (state.pathFrom !== null && state.pathFrom !== i) { showPath(state.pathFrom, i); state.pathFrom = null; showPathHint(); }
+    else showNode(i);
     showStatus();
   }
   function entityButton(i) {
@@ -361,6 +369,85 @@
     else { state.selected = null; closePanel(); if (state.hood) applyView(); showStatus(); }
   });
 
+  // ---------------------------------------------------------------- paths, communities, ranking
+  // a shortest path over the links read both ways (breadth first), as `kg path` finds one
+  function shortestPath(a, b) {
+    const before = new Map([[a, -1]]);
+    let frontier = [a];
+    while (frontier.length && !before.has(b)) {
+      const next = [];
+      for (const n of frontier) for (const m of adjacency[n]) if (!before.has(m)) { before.set(m, n); next.push(m); }
+      frontier = next;
+    }
+    if (!before.has(b)) return null;
+    const path = [b];
+    while (path[0] !== a) path.unshift(before.get(path[0]));
+    return path;
+  }
+  function showPath(a, b) {
+    const path = shortestPath(a, b);
+    openPanel(entityLabel(a) + " → " + entityLabel(b), path ? ui("pathOf", { a: entityLabel(a), b: entityLabel(b), n: path.length - 1 }) : ui("pathNone", { a: entityLabel(a), b: entityLabel(b) }));
+    state.panel = null;
+    if (!path) return;
+    const hopEdges = [];
+    const list = el("ol", null, "path");
+    for (let k = 0; k + 1 < path.length; k++) {
+      const [x, y] = [path[k], path[k + 1]];
+      const between = DATA.edges.filter((e) => (e.from === x && e.to === y) || (e.from === y && e.to === x));
+      for (const e of between) {
+        hopEdges.push(e.id);
+        const lead = el("span");
+        lead.appendChild(entityButton(e.from));
+        lead.appendChild(el("span", "— " + termLabel(facts[e.fact][1]) + " →", "arrow"));
+        lead.appendChild(entityButton(e.to));
+        list.appendChild(factItem(e.fact, lead));
+      }
+    }
+    $("details").appendChild(list);
+    network.setSelection({ nodes: path, edges: hopEdges }, { highlightEdges: false });
+    state.path = { nodes: path, edges: hopEdges };
+  }
+  function showPathHint() {
+    $("path-hint").textContent = state.pathFrom !== null ? ui("pathPick", { a: entityLabel(state.pathFrom) }) : ui("pathHint");
+  }
+  $("path-start").addEventListener("click", () => {
+    if (state.selected === null) { note = ui("selectFirst"); showStatus(); return; }
+    state.pathFrom = state.selected;
+    showPathHint();
+  });
+  $("path-clear").addEventListener("click", () => { state.pathFrom = null; state.path = null; network.unselectAll(); showPathHint(); });
+  const analysis = DATA.analysis || {};
+  const COMMUNITY_COLOURS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#edc948", "#76b7b2", "#ff9da7", "#9c755f", "#bab0ac"];
+  if (analysis.community) {
+    COMMUNITY_COLOURS.forEach((c, k) => { groups["k" + k] = { color: { background: c, border: shade(c), highlight: { background: c, border: "#111" } } }; });
+    groups.kNone = { color: { background: "#e4e7eb", border: "#9aa3ad", highlight: { background: "#e4e7eb", border: "#111" } } };
+    network.setOptions({ groups });
+  }
+  function communityGroup(i) {
+    const c = analysis.community[i];
+    // communities are numbered largest first; one of a single entity is grey
+    const size = analysis.community.filter((x) => x === c).length;
+    return c < 0 || size < 2 ? "kNone" : "k" + (c % COMMUNITY_COLOURS.length);
+  }
+  function applyColour() {
+    if (!analysis.community) return;
+    nodes.update(DATA.nodes.map((n) => ({ id: n.id, group: state.colour === "community" ? communityGroup(n.id) : n.group })));
+  }
+  $("colour").addEventListener("change", () => { state.colour = $("colour").value; applyColour(); });
+  function renderRanking() {
+    const list = $("ranking");
+    list.replaceChildren();
+    $("ranking-section").hidden = !(analysis.ranking && analysis.ranking.length);
+    for (const [i, pagerank, betweenness, degree] of analysis.ranking || []) {
+      const item = el("li");
+      const button = entityButton(i);
+      item.appendChild(button);
+      item.appendChild(el("span", pagerank.toFixed(3) + " · " + degree, "score"));
+      item.title = "PageRank " + pagerank + ", betweenness " + betweenness + ", degree " + degree;
+      list.appendChild(item);
+    }
+  }
+
   // ---------------------------------------------------------------- search
   function search(query) {
     const q = query.trim().toLowerCase();
@@ -463,7 +550,12 @@
   function renderControls() {
     fillSelect($("property"), "allProperties", filterProperties.map((p) => [terms[p][0], termLabel(p)]).sort((a, b) => a[1].localeCompare(b[1])));
     fillSelect($("event"), "allEvents", sections.map((s, i) => [s[0], sectionLabel(i)]));
+    $("colour").options[0].textContent = ui("byClass");
+    $("colour").options[1].textContent = ui("byCommunity");
+    $("colour").disabled = !analysis.community;
     renderLegend();
+    renderRanking();
+    showPathHint();
   }
   $("property").addEventListener("change", () => { state.property = propertyByName.has($("property").value) ? propertyByName.get($("property").value) : -1; note = ""; applyView(); });
   $("event").addEventListener("change", () => { state.section = sectionByCode.has($("event").value) ? sectionByCode.get($("event").value) : -1; note = ""; applyView(); });
@@ -551,6 +643,10 @@
       const panel = $("panel").hidden ? box.right : $("panel").getBoundingClientRect().left;
       return { x: box.left + at.x, y: box.top + at.y, free: { left: box.left, right: panel, top: box.top, bottom: box.bottom } };
     },
-    nodeCount: N
+    nodeCount: N,
+    colour: () => state.colour,
+    nodeGroup: (iri) => { const i = entities.findIndex((e) => e[0] === iri); return i < 0 ? null : nodes.get(i).group; },
+    ranking: () => (analysis.ranking || []).map((r) => entities[r[0]][0]),
+    path: () => (state.path ? state.path.nodes.map((i) => entities[i][0]) : null)
   };
 })();
