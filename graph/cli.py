@@ -333,6 +333,93 @@ def analyze(csv_files, options, quiet, output_format, top):
         out.print(table)
 
 
+def data_options(command):
+    """--data (repeatable CSVs) and the graph options, for commands whose arguments are not CSV files."""
+
+    @click.option(
+        "--data",
+        "csv_files",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="CSV of facts to build the graph from (repeatable). Default: data/triples.csv.",
+    )
+    @_shared_graph_options
+    @functools.wraps(command)
+    def wrapper(csv_files, vocabulary, shapes, no_shapes, base, quiet, **kwargs):
+        options = {"vocabulary": vocabulary, "shapes": None if no_shapes else shapes, "base": base}
+        graph, problems = pipeline.check(list(csv_files) or [DEFAULT_CSV], **options)
+        if graph is None:
+            fail(problems, quiet)
+        return command(graph, quiet, **kwargs)
+
+    return wrapper
+
+
+@cli.command()
+@click.argument("name_a", metavar="A")
+@click.argument("name_b", metavar="B")
+@data_options
+@click.option(
+    "--max-hops", type=click.IntRange(min=1), default=6, show_default=True, help="Longest path to look for."
+)
+@click.option(
+    "--via",
+    multiple=True,
+    metavar="PROPERTY",
+    help="Follow only links of this property (repeatable), e.g. --via kg:involves.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Shortest paths to print at most.",
+)
+def path(graph, quiet, name_a, name_b, max_hops, via, limit):
+    """The shortest paths between entities A and B, each hop with its property and the sentence stating it.
+
+    A and B are names as the explorer's search takes them: zh or en label, alias, key, or part of
+    one. A name that fits several entities equally well lists them; give a longer one or the key.
+    Links are followed both ways. Exit status 1 when no path is found.
+
+    \b
+    Examples:
+      kg path 江丰 宁波材料所
+      kg path "Ningbo High-tech Zone" nimte --max-hops 3
+      kg path 江丰 宁波材料所 --via kg:involves --via kg:supports
+    """
+    from graph.analysis.paths import find_entity, find_paths
+
+    a, b = find_entity(graph, name_a), find_entity(graph, name_b)
+    found = find_paths(graph, a.iri, b.iri, max_hops=max_hops, via=via, limit=limit)
+    if not found:
+        err.print(f"no path of at most {max_hops} hops joins {a.label} ({a.key}) and {b.label} ({b.key}).")
+        sys.exit(1)
+    label = {}
+    for node, attributes in _network(graph).nodes(data=True):
+        label[node] = attributes["label_zh"] or attributes["label_en"] or attributes["key"]
+    for number, walk in enumerate(found, 1):
+        names = " — ".join(label[n] for n in walk.entities)
+        out.print(f"[bold]path {number}[/bold] ({len(walk)} hops): {names}", markup=True, highlight=False)
+        for step in walk.steps:
+            for hop in step:
+                prop = " / ".join(x for x in (hop.label_zh, hop.label_en) if x) or hop.predicate
+                out.print(
+                    f"  {label[hop.subject]} —{hop.predicate} ({prop})→ {label[hop.object]}",
+                    markup=False,
+                    highlight=False,
+                )
+                if hop.evidence:
+                    section = f" [{hop.section}]" if hop.section else ""
+                    out.print(f"      “{hop.evidence}”{section}", markup=False, highlight=False, style="dim")
+
+
+def _network(graph):
+    from graph.explorer.network import network_view
+
+    return network_view(graph)
+
+
 QUERY_FORMATS = ["table", *RESULT_FORMATS, *GRAPH_FORMATS]
 
 

@@ -9,13 +9,15 @@ import networkx as nx
 
 @dataclass(frozen=True)
 class Match:
-    """One entity a name matched: its IRI, key, labels and class (prefixed name)."""
+    """One entity a name matched: its IRI, key, labels, class (prefixed name) and how well it matched
+    (0: a whole name, 1: the start of a name, 2: inside a name)."""
 
     iri: str
     key: str
     label_zh: str
     label_en: str
     type: str
+    rank: int = 2
 
     @property
     def label(self) -> str:
@@ -59,7 +61,7 @@ def find_entities(network: nx.MultiDiGraph, query: str, limit: int | None = None
     if found and found[0][0] == 0:
         found = [f for f in found if f[0] == 0]
     matches = [
-        Match(node, a.get("key", ""), a.get("label_zh", ""), a.get("label_en", ""), a.get("type", ""))
-        for *_, node, a in found
+        Match(node, a.get("key", ""), a.get("label_zh", ""), a.get("label_en", ""), a.get("type", ""), rank)
+        for rank, *_, node, a in found
     ]
     return matches[:limit] if limit is not None else matches

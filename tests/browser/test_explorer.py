@@ -330,3 +330,50 @@ def test_large_graph_draws_within_the_stated_bound_and_responds(open_page, large
     page.click("#reset")
     assert len(page.evaluate("kgExplorer.visibleNodes()")) == LARGE_NODES
     assert log.errors == [] and log.requests == [large_page.resolve().as_uri()]
+
+
+# ---------------------------------------------------------------- analysis: communities, ranking, paths
+
+
+def test_colour_by_community_regroups_the_nodes_as_kg_analyze_finds_them(open_page, article):
+    import json
+
+    _, path = article
+    page, log = open_page(path)
+    analysis = json.loads((path.parent / "analysis.json").read_text(encoding="utf-8"))
+    ranked = {e["iri"]: e for e in analysis["ranking"]}
+    first = analysis["ranking"][0]["iri"]
+    assert page.evaluate("(iri) => kgExplorer.nodeGroup(iri)", first).startswith("c")
+    page.select_option("#colour", "community")
+    groups = page.evaluate(
+        "(iris) => iris.map((iri) => kgExplorer.nodeGroup(iri))", [e["iri"] for e in analysis["ranking"]]
+    )
+    by_group: dict[str, set[int]] = {}
+    for e, group in zip(analysis["ranking"], groups, strict=True):
+        by_group.setdefault(group, set()).add(e["community"])
+    # two entities of one community share a colour; a colour of a big community holds nothing else
+    assert all(len(c) == 1 for g, c in by_group.items() if g != "kNone")
+    assert ranked[first]["community"] in by_group[groups[0]]
+    # the ranking panel lists the most central entities, highest first
+    assert page.evaluate("kgExplorer.ranking()")[:3] == [e["iri"] for e in analysis["ranking"][:3]]
+    page.click("#ranking li:first-child button")
+    assert page.evaluate("kgExplorer.selected()[0].iri") == first
+    assert log.errors == []
+
+
+def test_two_picked_nodes_show_the_path_and_its_sentences(open_page, article):
+    _, path = article
+    page, log = open_page(path)
+    _search(page, "江丰")
+    page.click("#path-start")
+    page.fill("#search", "宁波材料所")
+    page.press("#search", "Enter")
+    found = page.evaluate("kgExplorer.path()")
+    assert found and len(found) >= 3
+    # the path runs from the first pick to the second, and every node of it is selected (highlighted)
+    assert "jiangfeng" in found[0] and found[-1].endswith("/nimte")
+    assert len(page.evaluate("kgExplorer.selected()")) == len(found)
+    hops = page.locator("#details ol.path li")
+    assert hops.count() >= len(found) - 1
+    assert page.locator("#details ol.path blockquote").count() >= len(found) - 1
+    assert log.errors == []

@@ -108,3 +108,25 @@ def test_output_does_not_depend_on_hash_seed(tmp_path):
         assert result.returncode == 0, result.stderr
         outputs.append({p.name: p.read_bytes() for p in out.iterdir()})
     assert outputs[0] == outputs[1]
+
+
+def test_analyze_names_the_most_central_entities_and_the_communities():
+    result = run(KG, "analyze", "-q", env={"COLUMNS": "200"})
+    assert result.returncode == 0, result.stderr
+    assert "宁波市" in result.stdout and "community-0" in result.stdout and "event-7" in result.stdout
+    as_json = run(KG, "analyze", "-q", "--format", "json")
+    assert as_json.stdout == (ROOT / "exports" / "analysis.json").read_text(encoding="utf-8")
+    as_csv = run(KG, "analyze", "-q", "--format", "csv")
+    assert as_csv.stdout == (ROOT / "exports" / "analysis.csv").read_text(encoding="utf-8")
+
+
+def test_path_prints_each_hop_with_its_sentence():
+    result = run(KG, "path", "江丰", "宁波材料所", "-q", env={"COLUMNS": "300"})
+    assert result.returncode == 0, result.stderr
+    assert "kg:involves (涉及 / involves)" in result.stdout
+    assert "在中国科学院、浙江省和宁波市的大力支持下" in result.stdout
+    none = run(KG, "path", "江丰", "宁波材料所", "--max-hops", "1", "-q")
+    assert none.returncode == 1 and "no path" in none.stderr
+    ambiguous = run(KG, "path", "宁波高新", "江丰", "-q")
+    assert ambiguous.returncode == 1
+    assert "ningbo-hitech-zone" in ambiguous.stderr and "hitech-zone-committee" in ambiguous.stderr
