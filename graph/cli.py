@@ -12,6 +12,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from graph import pipeline
 from graph.defaults import (
@@ -309,7 +310,7 @@ def analyze(csv_files, options, quiet, output_format, top):
         ranking.add_column(column, justify="right" if column not in ("entity", "key", "class") else "left")
     for rank, e in enumerate(found.most_central(top), 1):
         ranking.add_row(
-            str(rank), e.label, e.key, e.type, str(e.degree), f"{e.pagerank:.4f}", f"{e.betweenness:.4f}",
+            str(rank), Text(e.label), Text(e.key), Text(e.type), str(e.degree), f"{e.pagerank:.4f}", f"{e.betweenness:.4f}",
             f"{e.eigenvector:.4f}", str(e.community),
         )  # fmt: skip
     out.print(ranking)
@@ -400,7 +401,7 @@ def path(graph, quiet, name_a, name_b, max_hops, via, limit):
         label[node] = attributes["label_zh"] or attributes["label_en"] or attributes["key"]
     for number, walk in enumerate(found, 1):
         names = " — ".join(label[n] for n in walk.entities)
-        out.print(f"[bold]path {number}[/bold] ({len(walk)} hops): {names}", markup=True, highlight=False)
+        out.print(f"path {number} ({len(walk)} hops): {names}", markup=False, highlight=False, emoji=False)
         for step in walk.steps:
             for hop in step:
                 prop = " / ".join(x for x in (hop.label_zh, hop.label_en) if x) or hop.predicate
@@ -408,16 +409,89 @@ def path(graph, quiet, name_a, name_b, max_hops, via, limit):
                     f"  {label[hop.subject]} —{hop.predicate} ({prop})→ {label[hop.object]}",
                     markup=False,
                     highlight=False,
+                    emoji=False,
                 )
                 if hop.evidence:
                     section = f" [{hop.section}]" if hop.section else ""
-                    out.print(f"      “{hop.evidence}”{section}", markup=False, highlight=False, style="dim")
+                    out.print(
+                        f"      “{hop.evidence}”{section}",
+                        markup=False,
+                        highlight=False,
+                        emoji=False,
+                        style="dim",
+                    )
 
 
 def _network(graph):
     from graph.explorer.network import network_view
 
     return network_view(graph)
+
+
+@cli.command()
+@click.argument("old")
+@click.argument("new")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "csv", "json", "patch"]),
+    default="text",
+    show_default=True,
+    help="text (coloured on a terminal), csv and json: one entry per change with its rows and sentences;"
+    " patch: a SPARQL Update (DELETE DATA / INSERT DATA) that turns OLD into NEW, for kg push --patch.",
+)
+@click.option("--graph", metavar="IRI", help="With --format patch: change this named graph of the store.")
+@click.option(
+    "--vocabulary",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_VOCABULARY,
+    show_default=True,
+    help="Vocabulary for building a side from CSV (a git revision uses its own when it has one).",
+)
+@click.option("--base", default=DEFAULT_BASE, show_default=True, help="Base namespace of the entity IRIs.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the changes, not the summary.")
+def diff(old, new, output_format, graph, vocabulary, base, quiet):
+    """What changed from OLD to NEW: facts added and removed, values changed, entities added, removed or
+    relabelled, qualifier and evidence changes, each with its row and sentence.
+
+    Each side is a CSV file, a folder of CSVs, a built graph (graph.nt, or any RDF file), or a git
+    revision of the data: REV (its data/triples.csv) or REV:PATH. Exit status 0 when the two graphs
+    are equal, 1 when they differ (as diff does), 2 on an error.
+
+    \b
+    Examples:
+      kg diff HEAD~1 HEAD
+      kg diff old.csv data/triples.csv --format csv > changes.csv
+      kg diff exports/graph.nt data/triples.csv --format patch > update.ru
+    """
+    from graph.analysis.diff import diff as diff_sides
+    from graph.analysis.diff import diff_csv, diff_json, diff_text, sparql_patch
+
+    try:
+        result = diff_sides(old, new, vocabulary, base)
+    except ValidationFailed as exc:
+        report(exc.problems, False)
+        sys.exit(2)
+    except KnowledgeGraphError as exc:
+        err.print(f"error: {exc}", style="red", markup=False)
+        sys.exit(2)
+    if output_format == "patch":
+        sys.stdout.write(sparql_patch(result, graph))
+    elif output_format == "csv":
+        sys.stdout.write(diff_csv(result))
+    elif output_format == "json":
+        sys.stdout.write(diff_json(result))
+    else:
+        prefixes = graph_prefixes(load_vocabulary(resolve(vocabulary)).prefixes, base)
+        colours = {"+": "green", "-": "red", "~": "yellow"}
+        for mark, line in diff_text(result, prefixes):
+            out.print(f"{mark} {line}", style=colours[mark], markup=False, highlight=False, emoji=False)
+    if not quiet:
+        summary = ", ".join(f"{n} {kind}" for kind, n in result.counts().items()) or "no change"
+        err.print(
+            f"{summary}; the patch deletes {len(result.deleted)} and inserts {len(result.inserted)} triples."
+        )
+    sys.exit(0 if result.equal else 1)
 
 
 QUERY_FORMATS = ["table", *RESULT_FORMATS, *GRAPH_FORMATS]
@@ -645,18 +719,47 @@ def serve(source, quiet, host, port, timeout, max_rows, workers, allow_updates, 
     show_default=True,
     help="How to send KG_USER/KG_PASSWORD (digest for Virtuoso's -auth endpoints).",
 )
-def push(source, quiet, endpoint, graph, query_endpoint, no_check, timeout, auth):
+@click.option(
+    "--patch",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Apply this SPARQL Update (from kg diff --format patch) instead of replacing the whole graph.",
+)
+@click.option(
+    "--update-endpoint",
+    metavar="URL",
+    help="The store's SPARQL Update endpoint, for --patch. Default: guessed from --endpoint.",
+)
+def push(source, quiet, endpoint, graph, query_endpoint, no_check, timeout, auth, patch, update_endpoint):
     """Upload the graph to a SPARQL 1.1 Graph Store with HTTP PUT, then check the store holds every triple.
 
     PUT replaces the graph, so pushing again never duplicates anything. Credentials come from the
     environment: KG_TOKEN (bearer), or KG_USER and KG_PASSWORD (basic, or digest with --auth digest).
+    With --patch only the changes travel: the update is POSTed to the store's update endpoint.
 
     \b
     Examples:
       kg push --endpoint http://localhost:7878/store
       kg push --endpoint http://localhost:3030/ningbo/data --graph https://example.org/ningbo-kg/graph
+      kg diff HEAD~1 HEAD --format patch > changes.ru
+      kg push --endpoint http://localhost:7878/store --patch changes.ru
     """
-    from graph.sparql.push import push_triples
+    from graph.sparql.push import guess_update_endpoint, push_patch, push_triples
+
+    if patch is not None:
+        target = update_endpoint or guess_update_endpoint(endpoint)
+        if target is None:
+            raise InputError(
+                f"{endpoint}: cannot tell the update endpoint of this store. Fix: give it with --update-endpoint URL"
+            )
+        applied = push_patch(
+            patch.read_text(encoding="utf-8"), target, timeout=timeout, auth=auth_from_environment(auth)
+        )
+        if not quiet:
+            err.print(
+                f"applied {patch}: deleted {applied.deleted} and inserted {applied.inserted} triples at {target}"
+                f" in {applied.seconds:.2f} s."
+            )
+        return
 
     triples, prefixes = read_triples(**source)
     report = push_triples(

@@ -124,3 +124,69 @@ def push_triples(
                 )
             )
     return PushReport(endpoint, graph, len(unique), stored, response.status_code, time.monotonic() - started)
+
+
+_UPDATE_ENDPOINT_OF = [("/store", "/update"), ("/data", "/update")]  # Oxigraph server, Fuseki
+
+
+def guess_update_endpoint(store_url: str) -> str | None:
+    """The SPARQL Update endpoint that usually goes with a Graph Store endpoint, or None.
+
+    >>> guess_update_endpoint("http://localhost:7878/store")
+    'http://localhost:7878/update'
+    """
+    parts = urlsplit(store_url)
+    path = parts.path.rstrip("/")
+    for suffix, replacement in _UPDATE_ENDPOINT_OF:
+        if path.endswith(suffix):
+            return urlunsplit(parts._replace(path=path[: -len(suffix)] + replacement, query="", fragment=""))
+    return None
+
+
+@dataclass(frozen=True)
+class PatchReport:
+    """What applying a patch did: where, how many triples it deleted and inserted, the status and time."""
+
+    endpoint: str
+    deleted: int
+    inserted: int
+    status: int
+    seconds: float
+
+
+def push_patch(
+    update: str,
+    endpoint: str,
+    *,
+    timeout: float = 60.0,
+    auth: httpx.Auth | None = None,
+) -> PatchReport:
+    """POST a SPARQL Update (a patch from ``kg diff --format patch``) to the store's update endpoint.
+
+    Only the triples that changed travel, instead of the whole graph; the store applies the
+    DELETE DATA and INSERT DATA of one request together.
+    """
+    deleted, inserted = _patch_sizes(update)
+    started = time.monotonic()
+    with client(timeout, auth) as http:
+        response = send(
+            http,
+            "POST",
+            endpoint,
+            "update",
+            content=update.encode("utf-8"),
+            headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+        )
+    return PatchReport(endpoint, deleted, inserted, response.status_code, time.monotonic() - started)
+
+
+def _patch_sizes(update: str) -> tuple[int, int]:
+    """Triples in the DELETE DATA and INSERT DATA blocks of a patch as ``kg diff`` writes it (one per line)."""
+    counts = {"DELETE": 0, "INSERT": 0}
+    block = None
+    for line in update.splitlines():
+        if line.startswith(("DELETE DATA", "INSERT DATA")):
+            block = line.split()[0]
+        elif line.endswith(" .") and block:
+            counts[block] += 1
+    return counts["DELETE"], counts["INSERT"]

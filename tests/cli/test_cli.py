@@ -130,3 +130,21 @@ def test_path_prints_each_hop_with_its_sentence():
     ambiguous = run(KG, "path", "宁波高新", "江丰", "-q")
     assert ambiguous.returncode == 1
     assert "ningbo-hitech-zone" in ambiguous.stderr and "hitech-zone-committee" in ambiguous.stderr
+
+
+def test_diff_exits_0_when_equal_and_1_when_different(write_csv):
+    same = run(KG, "diff", "data/triples.csv", "exports/graph.nt")
+    assert same.returncode == 0, same.stderr
+    assert same.stdout == "" and "no change" in same.stderr
+    old = write_csv(GOOD_ROWS, name="old.csv")
+    new = write_csv([r.replace("甬江实验室,,zh", "甬江实验室（新）,,zh") for r in GOOD_ROWS], name="new.csv")
+    text = run(KG, "diff", str(old), str(new))
+    assert text.returncode == 1
+    assert "relabelled: ent:lab rdfs:label: '甬江实验室' -> '甬江实验室（新）'" in text.stdout
+    assert f"old {old}:6" in text.stdout and "甬江实验室位于宁波。" in text.stdout
+    as_csv = run(KG, "diff", str(old), str(new), "--format", "csv")
+    assert as_csv.returncode == 1 and as_csv.stdout.splitlines()[1].startswith("relabelled,")
+    patch = run(KG, "diff", str(old), str(new), "--format", "patch")
+    assert patch.stdout.startswith("DELETE DATA {") and "INSERT DATA {" in patch.stdout
+    missing = run(KG, "diff", str(old), "no-such-revision-or-file")
+    assert missing.returncode == 2 and "not a file, a folder or a git revision" in missing.stderr

@@ -283,3 +283,23 @@ def status_server(statuses: dict, seen: list | None = None):
         server.shutdown()
         server.server_close()
         thread.join(10)
+
+
+def test_push_patch_applies_only_the_changes(tmp_path, write_csv):
+    old = write_csv(GOOD_ROWS, name="old.csv")
+    new = write_csv(
+        [*GOOD_ROWS[:-1], GOOD_ROWS[-1].replace(",lab,", ",zone,").replace(",zone,,", ",lab,,")],
+        name="new.csv",
+    )
+    with oxigraph_serve(tmp_path / "db") as url:
+        assert kg("push", "--data", str(old), "--no-shapes", "--endpoint", f"{url}/store").returncode == 0
+        patch = tmp_path / "changes.ru"
+        made = kg("diff", str(old), str(new), "--format", "patch")
+        assert made.returncode == 1, made.stderr
+        patch.write_text(made.stdout, encoding="utf-8")
+        applied = kg("push", "--endpoint", f"{url}/store", "--patch", str(patch))
+        assert applied.returncode == 0, applied.stderr
+        assert "deleted" in applied.stderr and "inserted" in applied.stderr
+        remote = query_endpoint(f"{url}/query", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        expected, _ = load_store([new], shapes=None)
+        assert sorted(str(t) for t in remote.triples) == sorted(str(q.triple) for q in expected)
