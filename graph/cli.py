@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import functools
 import shlex
 import shutil
@@ -494,6 +495,77 @@ def diff(old, new, output_format, graph, vocabulary, base, quiet):
     sys.exit(0 if result.equal else 1)
 
 
+@cli.command("resolve")
+@input_options
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=0.5,
+    show_default=True,
+    help="Lowest score to print (1: the same name; 0.6: one name contains or abbreviates the other).",
+)
+@click.option(
+    "--decisions",
+    type=click.Path(path_type=Path),
+    help="same-as.csv of the pairs already decided (never proposed again). Default: same-as.csv beside the first CSV.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "csv"]),
+    default="text",
+    show_default=True,
+    help="text: each pair with the evidence of both sides; csv: rows to paste into same-as.csv (decision left empty).",
+)
+def resolve_command(csv_files, options, quiet, threshold, decisions, output_format):
+    """Entities that are probably the same: pairs with a score, the reasons, and the sentence of each side.
+
+    Names are compared after normalising width, case, punctuation, articles and the usual prefixes
+    and suffixes (宁波市, 中国科学院, 有限公司), by pinyin, by containment and as abbreviations.
+    Record each answer in data/same-as.csv (key,same_as,decision,who,date,reason; decision same or
+    different): the build then merges the pairs marked same, and kg resolve skips every decided pair.
+
+    \b
+    Examples:
+      kg resolve data/triples.csv registry.csv
+      kg resolve data/triples.csv registry.csv --format csv >> data/same-as.csv
+    """
+    from graph.analysis.resolve import find_candidates
+    from graph.model.same_as import COLUMNS as DECISION_COLUMNS
+    from graph.model.same_as import FILE_NAME
+
+    graph, problems = pipeline.check(csv_files, **options)
+    if graph is None:
+        fail(problems, quiet)
+    chosen = decisions if decisions is not None else Path(csv_files[0]).parent / FILE_NAME
+    found = find_candidates(graph, chosen, threshold)
+    if output_format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(DECISION_COLUMNS)
+        for c in found:
+            writer.writerow([c.a.key, c.b.key, "", "", "", f"{c.score}: " + "; ".join(c.reasons)])
+    else:
+        for c in found:
+            out.print(
+                f"{c.score:.2f}  {c.a.key} = {c.b.key}  ({'; '.join(c.reasons)})", markup=False, emoji=False
+            )
+            for side in (c.a, c.b):
+                names = " | ".join(side.names)
+                out.print(
+                    f"      {side.key}: {names} [{side.type}]", markup=False, emoji=False, highlight=False
+                )
+                if side.sentence:
+                    out.print(
+                        f"        {side.row}: “{side.sentence}”",
+                        markup=False,
+                        emoji=False,
+                        highlight=False,
+                        style="dim",
+                    )
+    if not quiet:
+        err.print(f"{len(found)} candidate pair(s) at score {threshold} or more.")
+
+
 QUERY_FORMATS = ["table", *RESULT_FORMATS, *GRAPH_FORMATS]
 
 
@@ -798,12 +870,29 @@ def push(source, quiet, endpoint, graph, query_endpoint, no_check, timeout, auth
     show_default=True,
     help="Rows per entity: a smaller ratio gives more entities (nodes) from the same rows.",
 )
-def synth(rows, out_dir, seed, rows_per_entity):
+@click.option(
+    "--like",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Instead, write a synthetic second source (OUT/registry.csv) that names ROWS organisations of this"
+    " CSV under other keys and names, and as many that are new; OUT/planted.csv lists the planted pairs.",
+)
+def synth(rows, out_dir, seed, rows_per_entity, like):
     """Generate a synthetic dataset of about ROWS rows in our CSV format (for benchmarks and tests).
 
     Build it with: kg build OUT/triples.csv --vocabulary OUT/vocabulary.ttl
+
+    With --like CSV: a second source for entity resolution (kg resolve CSV OUT/registry.csv).
+    Its source document says that it is synthetic.
     """
-    from graph.synthetic import generate
+    from graph.synthetic import generate, generate_second_source
+
+    if like is not None:
+        made = generate_second_source(out_dir, like, seed, duplicates=rows, distinct=rows)
+        err.print(
+            f"wrote {made.csv}: {len(made.planted)} organisations of {like} under other names, {len(made.distinct)}"
+            f" new ones; the pairs are in {out_dir / 'planted.csv'}"
+        )
+        return
 
     dataset = generate(out_dir, rows, seed, rows_per_entity)
     err.print(f"wrote {dataset.rows} rows about {dataset.entities} entities to {dataset.csv}")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph import export
+from graph.analysis.conflicts import conflicting_facts
 from graph.defaults import DEFAULT_BASE, DEFAULT_CSV, DEFAULT_OUT, DEFAULT_SHAPES, DEFAULT_VOCABULARY, resolve
 from graph.errors import Problem, ValidationFailed
 from graph.ingest import load_facts
@@ -47,7 +48,7 @@ def check(
         if facts.errors:
             return None, sorted(facts.problems)
         graph = build_graph(facts)
-        problems = list(facts.problems)
+        problems = list(facts.problems) + conflicting_facts(facts)
         if shapes is not None:
             problems += check_shapes(graph, load_shapes(resolve(shapes)), shacl)
         if len(graph) > FREEZE_ABOVE:

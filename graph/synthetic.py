@@ -196,3 +196,143 @@ def _vocabulary_terms() -> str:
                 f'kg:{name} a {kind} ; rdfs:label "合成属性{name}"@zh , "synthetic {name}"@en{range_text} .'
             )
     return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- a second source, for entity resolution
+
+SECOND_SOURCE_NAME = "sources/synthetic-registry.txt"
+SECOND_SOURCE_NOTE = "本文件为合成数据，仅供测试实体对齐，不是真实登记。This document is synthetic test data for entity resolution, not a real registry."
+ORGANISATION_CLASSES = (
+    "Organization", "Corporation", "CollegeOrUniversity", "HighSchool", "Laboratory", "StateKeyLaboratory",
+    "Fund", "HighTechZone", "EducationalOrganization", "NewsMediaOrganization",
+)  # fmt: skip
+_FULL_WIDTH = {c: chr(ord(c) + 0xFEE0) for c in map(chr, range(0x21, 0x7F))}
+
+
+@dataclass(frozen=True)
+class SecondSource:
+    """A synthetic second source: its CSV, its document, and the pairs planted in it (its key, the original key)."""
+
+    csv: Path
+    source: Path
+    planted: list[tuple[str, str, str]]  # (new key, key in the first CSV, how the name was changed)
+    distinct: list[str]  # keys of entities that are in no other source
+
+
+def generate_second_source(
+    out_dir: Path | str, like: Path | str, seed: int = 7, duplicates: int = 15, distinct: int = 15
+) -> SecondSource:
+    """Write ``registry.csv``: ``duplicates`` organisations of ``like`` under new keys and changed names
+    (an alias or abbreviation, a 宁波市 prefix added or dropped, full-width letters, a company suffix,
+    an English label in capitals with "The"), and ``distinct`` organisations that are in no other
+    source (some named like one of ``like``'s, with another city). Its document says it is synthetic.
+
+    >>> import tempfile
+    >>> made = generate_second_source(tempfile.mkdtemp(), "data/triples.csv", duplicates=3, distinct=2)
+    >>> len(made.planted), len(made.distinct)
+    (3, 2)
+    """
+    from graph.ingest import load_facts
+    from graph.model.namespaces import RDF_TYPE, RDFS_LABEL
+
+    out_dir = Path(out_dir)
+    (out_dir / "sources").mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    facts = load_facts([like])
+    alias = "http://www.w3.org/2004/02/skos/core#altLabel"
+    info: dict[str, dict] = {}
+    for fact in facts.facts:
+        if fact.subject_iri is None:
+            continue
+        entry = info.setdefault(fact.subject_iri, {"aliases": []})
+        if fact.predicate_iri == RDF_TYPE:
+            entry.setdefault("type", fact.object_value)
+        elif fact.predicate_iri == RDFS_LABEL:
+            entry.setdefault(fact.language, fact.object_value)
+        elif fact.predicate_iri == alias and fact.language == "zh":
+            entry["aliases"].append(fact.object_value)
+    prefix = facts.namespace.prefix
+    shorten = facts.vocabulary.shorten
+    organisations = sorted(
+        iri
+        for iri, entry in info.items()
+        if iri.startswith(prefix)
+        and entry.get("zh")
+        and entry.get("en")
+        and any(entry.get("type", "").endswith(c) for c in ORGANISATION_CLASSES)
+    )
+    chosen = rng.sample(organisations, min(duplicates, len(organisations)))
+    rows: list[list[str]] = []
+    sentences: list[str] = [SECOND_SOURCE_NOTE]
+    planted: list[tuple[str, str, str]] = []
+
+    def entity(key: str, type_: str, zh: str, en: str) -> None:
+        sentence = f"登记{len(sentences)}：{zh}（{en}）。"
+        sentences.append(sentence)
+        cell = [SECOND_SOURCE_NAME, "registry", sentence]
+        rows.append(["", key, "a", shorten(type_), "", "", "", "", *cell])
+        rows.append(["", key, "rdfs:label", zh, "", "zh", "", "", *cell])
+        rows.append(["", key, "rdfs:label", en, "", "en", "", "", *cell])
+
+    for n, iri in enumerate(sorted(chosen)):
+        entry = info[iri]
+        zh, how = _name_variant(entry, rng)
+        en = (
+            "The " + entry["en"].upper()
+            if not entry["en"].lower().startswith("the ")
+            else entry["en"].upper()
+        )
+        key = f"reg-{n + 1:03d}"
+        entity(key, entry["type"], zh, en)
+        planted.append((key, iri[len(prefix) :], how))
+    others = []
+    for n in range(distinct):
+        key = f"reg-new-{n + 1:03d}"
+        near = [
+            iri for iri in organisations if info[iri]["zh"].startswith("宁波") and len(info[iri]["zh"]) > 4
+        ]
+        if n % 2 == 0 and n // 2 < len(near):  # another city's namesake: looks alike, is not the same
+            entry = info[near[n // 2]]
+            zh = "温州" + entry["zh"].removeprefix("宁波市").removeprefix("宁波")
+            en = entry["en"].replace("Ningbo", "Wenzhou")
+            entity(key, entry["type"], zh, en if en != entry["en"] else f"Wenzhou {en}")
+        else:
+            entity(
+                key,
+                "https://schema.org/Organization",
+                f"合成示例机构{n + 1:03d}号",
+                f"Synthetic Example Body No. {n + 1}",
+            )
+        others.append(key)
+    path = out_dir / "registry.csv"
+    with open(path, "w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(rows)
+    source = out_dir / SECOND_SOURCE_NAME
+    source.write_text("\n".join(sentences) + "\n", encoding="utf-8")
+    with open(out_dir / "planted.csv", "w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(["key", "same_as", "variant"])
+        writer.writerows(planted)
+    return SecondSource(path, source, planted, others)
+
+
+def _name_variant(entry: dict, rng: random.Random) -> tuple[str, str]:
+    """Another way of writing an organisation's Chinese name, and what was done."""
+    zh = entry["zh"]
+    choices = []
+    aliases = [a for a in entry["aliases"] if a != zh and len(a) >= 3]
+    if aliases:
+        choices.append((aliases[0], "alias"))
+    if zh.startswith("宁波市") and len(zh) > 5:
+        choices.append((zh.removeprefix("宁波市"), "prefix dropped"))
+    elif not zh.startswith(("宁波", "中国", "浙江")) and "Ningbo" in entry["en"]:
+        choices.append(("宁波市" + zh, "prefix added"))
+    if any(c in _FULL_WIDTH for c in zh):
+        choices.append(("".join(_FULL_WIDTH.get(c, c) for c in zh), "full width"))
+    if entry.get("type", "").endswith("Corporation") and not zh.endswith("公司"):
+        choices.append((zh + "有限公司", "suffix added"))
+    if not choices:
+        choices.append((f"“{zh}”", "punctuation"))
+    return rng.choice(choices)

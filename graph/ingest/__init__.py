@@ -17,6 +17,8 @@ from graph.ingest.csv_reader import open_records
 from graph.ingest.row_rules import RowReader
 from graph.model.facts import Fact, FactSet
 from graph.model.namespaces import EntityNamespace
+from graph.model.same_as import FILE_NAME as SAME_AS_FILE
+from graph.model.same_as import add_facts, apply_decisions, read_decisions
 from graph.model.vocabulary import Vocabulary, load_vocabulary
 
 __all__ = ["load_facts"]
@@ -47,5 +49,9 @@ def load_facts(
         if records.not_utf8:  # found part way through: nothing of the file counts but that
             del facts[kept_facts:], problems[kept_problems:]
         problems.extend(records.problems)
+    # decisions that two keys are one entity (same-as.csv beside the first CSV) apply before the checks
+    decisions = read_decisions(inputs[0].parent / SAME_AS_FILE, problems) if inputs else []
+    same_as = apply_decisions(facts, decisions, reader.namespace, problems)
     facts, by_subject = cross_row_checks(facts, problems, reader.namespace)
+    add_facts(same_as, facts, by_subject)
     return FactSet(facts, problems, vocabulary, reader.namespace, reader.sources, inputs, by_subject)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from operator import eq
 
 from graph.errors import Problem, Severity
+from graph.model.build import as_evidence_of
 from graph.model.facts import FACT_ORDER, QUALIFIER_MARK, Fact
 from graph.model.namespaces import RDF_TYPE, RDFS_LABEL, EntityNamespace
 
@@ -53,6 +54,8 @@ def cross_row_checks(
             groups[key] = [fact]
         else:
             group.append(fact)
+    moved: set[int] = set()  # id() of the facts kept, but not as their subject's triple (see below)
+    qualifiers: dict[str, set[tuple]] | None = None
     for group in groups.values():
         if len(group) > 1:
             group.sort(key=FACT_ORDER)  # stable: of equal facts, the first row comes first
@@ -65,17 +68,40 @@ def cross_row_checks(
                 if keys[index] != keys[index - 1]:
                     first = fact
                     continue
+                if qualifiers is None:
+                    qualifiers = qualifiers_by_id(facts)
+                if fact.statement_id in qualifiers and qualifiers[fact.statement_id] != qualifiers.get(
+                    first.statement_id
+                ):
+                    moved.add(id(fact))  # the same triple with other qualifiers: a statement of its own
+                    continue
+                same_sentence = (fact.source, fact.section, fact.evidence) == (
+                    first.source,
+                    first.section,
+                    first.evidence,
+                )
                 problems.append(
                     Problem(
                         fact.file,
                         fact.row,
                         "object",
-                        f"duplicate fact: row {first.row} of {first.file} already states it",
+                        f"duplicate fact: row {first.row} of {first.file} already states it"
+                        + (
+                            ""
+                            if same_sentence
+                            else "; its sentence is kept as more evidence of that statement"
+                        ),
                         "delete one of the two rows",
                         Severity.WARNING,
                     )
                 )
-                dropped.add(id(fact))
+                if same_sentence or fact.qualifies:
+                    dropped.add(id(fact))
+                else:
+                    as_evidence_of(fact, first)
+                    moved.add(id(fact))
+    if moved:
+        groups = {key: [f for f in group if id(f) not in moved] for key, group in groups.items()}
     if dropped:
         for fact in facts:
             statement = ids.get(fact.qualifies) if fact.qualifies else None
@@ -97,6 +123,15 @@ def cross_row_checks(
     by_subject = {key: group for key, group in groups.items() if not key.startswith(QUALIFIER_MARK)}
     check_entities(facts, by_subject, problems, namespace)
     return facts, by_subject
+
+
+def qualifiers_by_id(facts: list[Fact]) -> dict[str, set[tuple]]:
+    """The qualifier rows of each statement id, as (predicate, value) pairs."""
+    found: dict[str, set[tuple]] = {}
+    for fact in facts:
+        if fact.qualifies:
+            found.setdefault(fact.qualifies, set()).add(FACT_ORDER(fact))
+    return found
 
 
 def check_entities(

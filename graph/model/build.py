@@ -27,7 +27,7 @@ from graph.model.facts import Fact, FactSet
 from graph.model.graph import KnowledgeGraph
 from graph.model.namespaces import DCTERMS, DERIVED_FROM, KG
 from graph.model.sources import SourceDocument, squeeze
-from graph.model.table import Item, TripleTable, statement_items
+from graph.model.table import RDF_OBJECT, Item, TripleTable, statement_items
 
 _TYPE, _EVIDENCE, _QUOTE, _PART_OF = str(RDF.type), str(KG.Evidence), str(KG.quote), str(DCTERMS.isPartOf)
 _IDENTIFIER, _SHA256 = str(DCTERMS.identifier), str(KG.sha256)
@@ -100,6 +100,12 @@ def build_table(fact_set: FactSet, include_vocabulary: bool = True) -> TripleTab
             others.setdefault(subject, set()).add(item)
     statements.sort(key=attrgetter("statement_key"))
     by_subject = {subject: facts for subject, facts in fact_set.by_subject.items()}
+    if sum(map(len, by_subject.values())) != len(statements):
+        # a triple stated twice with different qualifiers: two statements, one triple to index
+        grouped = {id(fact) for group in by_subject.values() for fact in group}
+        by_predicate = {
+            p: kept for p, facts in by_predicate.items() if (kept := [f for f in facts if id(f) in grouped])
+        }
     added = sum(len(items - set(statement_items(qualified[key]))) for key, items in extras.items())
     return TripleTable(
         base=base,
@@ -111,6 +117,16 @@ def build_table(fact_set: FactSet, include_vocabulary: bool = True) -> TripleTab
         by_predicate=by_predicate,
         statement_triples=4 * len(statements) + optional + added,
     )
+
+
+def as_evidence_of(duplicate: Fact, first: Fact) -> None:
+    """Make a row that repeats ``first``'s triple from another sentence into more evidence of ``first``'s
+    statement: a qualifier row restating its object, which adds no triple but the row's evidence node."""
+    if not first.statement_id:
+        first.statement_id = _statement_digest(first)  # the IRI it would have anyway
+    duplicate.qualifies = first.statement_id
+    duplicate.subject_iri = None
+    duplicate.predicate_iri = RDF_OBJECT
 
 
 def _statement_digest(fact: Fact) -> str:

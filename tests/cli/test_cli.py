@@ -148,3 +148,32 @@ def test_diff_exits_0_when_equal_and_1_when_different(write_csv):
     assert patch.stdout.startswith("DELETE DATA {") and "INSERT DATA {" in patch.stdout
     missing = run(KG, "diff", str(old), "no-such-revision-or-file")
     assert missing.returncode == 2 and "not a file, a folder or a git revision" in missing.stderr
+
+
+def test_synth_like_and_resolve_find_the_planted_pairs(tmp_path):
+    second = tmp_path / "second"
+    made = run(KG, "synth", "6", "--like", "data/triples.csv", "--out", str(second), "--seed", "2")
+    assert made.returncode == 0, made.stderr
+    planted = (second / "planted.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert len(planted) == 6
+    result = run(
+        KG, "resolve", "data/triples.csv", str(second / "registry.csv"), "--no-shapes", env={"COLUMNS": "300"}
+    )
+    assert result.returncode == 0, result.stderr
+    for line in planted:
+        new, old, _ = line.split(",")
+        assert f"{old} = {new}" in result.stdout or f"{new} = {old}" in result.stdout
+    assert "data/triples.csv:" in result.stdout and "registry.csv:" in result.stdout  # both sides' rows
+    # decided pairs are never proposed again
+    new, old, _ = planted[0].split(",")
+    decisions = tmp_path / "decided.csv"
+    decisions.write_text(
+        f"key,same_as,decision,who,date,reason\n{old},{new},same,t,2026-12-01,x\n", encoding="utf-8"
+    )
+    again = run(
+        KG, "resolve", "data/triples.csv", str(second / "registry.csv"), "--no-shapes", "--decisions", str(decisions),
+        "--format", "csv",
+    )  # fmt: skip
+    assert again.returncode == 0
+    assert f"{old},{new}," not in again.stdout and f"{new},{old}," not in again.stdout
+    assert again.stdout.startswith("key,same_as,decision,who,date,reason")
