@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
-from rdflib import RDF, RDFS, SKOS, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, URIRef
 
 from graph.model.facts import FACT_ORDER, Fact
 from graph.model.graph import KnowledgeGraph
@@ -37,7 +37,7 @@ from graph.model.table import (
     merge_items,
 )
 
-_TYPE, _LABEL, _ALIAS = str(RDF.type), str(RDFS.label), str(SKOS.altLabel)
+_TYPE, _LABEL, _ALIAS, _SAME_AS = str(RDF.type), str(RDFS.label), str(SKOS.altLabel), str(OWL.sameAs)
 _QUOTE, _PART_OF, _IDENTIFIER, _EVENT_NUMBER = (
     str(KG.quote),
     str(DCTERMS.isPartOf),
@@ -160,7 +160,8 @@ class StatementView:
                     aliases[subject].append(value)
                 elif predicate == _TYPE:
                     types[subject].append(value)
-                elif not is_literal and is_entity(value):
+                elif not is_literal and is_entity(value) and predicate != _SAME_AS:
+                    # owl:sameAs names a merged-away IRI (see graph.model.same_as): not an entity to draw
                     links.append((subject, predicate, value, fact))
                 if predicate == _EVENT_NUMBER:
                     event_numbers.setdefault(f"event-{value}", subject)

@@ -118,3 +118,12 @@ def test_the_merged_graph_loads_in_oxigraph(write_csv, tmp_path):
     store = graph.to_store()
     assert len(store) == len(set(graph.to_oxigraph()))
     assert store.query(f"ASK {{ <{ENT}lab> <{OWL_SAME_AS}> <{ENT}yj-lab> }}")
+
+
+def test_the_merged_away_iri_is_no_node_of_the_network(write_csv, tmp_path):
+    from graph.explorer.network import network_view
+
+    path = write_csv([*GOOD_ROWS, *SECOND])
+    (tmp_path / "same-as.csv").write_text("key,same_as,decision\nlab,yj-lab,same\n", encoding="utf-8")
+    graph, _ = check([path], shapes=None)
+    assert set(network_view(graph).nodes) == {ENT + "lab", ENT + "zone"}
