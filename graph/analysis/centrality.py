@@ -23,8 +23,8 @@ from graph.model.graph import KnowledgeGraph
 
 LOUVAIN_SEED = 20241223
 DIGITS = 6  # figures are rounded to this many decimals, so float noise never changes a byte
-EXACT_BETWEENNESS = 5000  # above this many entities betweenness is estimated from a seeded sample
-SAMPLE = 500
+EXACT_BETWEENNESS = 1000  # above this many entities betweenness is estimated from a seeded sample
+EDGE_VISITS = 2_000_000  # the sample is sized to about this many edge visits (10 to 100 sources)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 TOP = 5  # central entities named per class, event and community
 
@@ -127,7 +127,8 @@ def analyze_network(network: nx.MultiDiGraph) -> Analysis:
     n = len(simple)
     pagerank = importance(network)
     if n > EXACT_BETWEENNESS:
-        betweenness = nx.betweenness_centrality(simple, k=SAMPLE, seed=LOUVAIN_SEED)
+        sample = min(100, max(10, EDGE_VISITS // max(1, simple.number_of_edges())))
+        betweenness = nx.betweenness_centrality(simple, k=sample, seed=LOUVAIN_SEED)
     else:
         betweenness = nx.betweenness_centrality(simple)
     eigenvector = _eigenvector(simple)
