@@ -139,3 +139,15 @@ def test_a_folder_side_reads_its_csvs_but_not_the_same_as_decisions(tmp_path, wr
     path = write_csv(GOOD_ROWS)
     (tmp_path / "same-as.csv").write_text("key,same_as,decision,who,date,reason\n", encoding="utf-8")
     assert diff(str(tmp_path), str(path)).equal
+
+
+def test_a_fact_given_another_sentence_is_an_evidence_change(write_csv):
+    old = write_csv(GOOD_ROWS, name="old.csv")
+    moved = GOOD_ROWS[-1].replace(EV2, EV)  # the location, now quoted from the zone's sentence
+    new = write_csv([*GOOD_ROWS[:-1], moved], name="new.csv")
+    result = diff(str(old), str(new))
+    kinds = sorted(c.kind for c in result.changes)
+    assert kinds == ["evidence added", "evidence removed"]
+    added = next(c for c in result.changes if c.kind == "evidence added")
+    assert added.predicate == "https://schema.org/location" and "排名第10" in added.new_sentence
+    assert not result.equal
