@@ -1,8 +1,8 @@
 """CSV files -> a validated :class:`~graph.model.facts.FactSet`, every problem located at its file, row and column.
 
 Reading is split by job: :mod:`.csv_reader` reads records strictly, :mod:`.cells` turns one cell
-into a term, :mod:`.row_rules` applies the rules of one row, :mod:`.cross_row` those that look at
-several rows.
+into a term, :mod:`.row_rules` applies the rules of one row, :mod:`.fast_path` reuses their results
+from row to row, :mod:`.cross_row` applies the rules that look at several rows.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from graph.defaults import DEFAULT_BASE, DEFAULT_VOCABULARY, resolve
 from graph.errors import Problem
 from graph.ingest.cross_row import cross_row_checks
 from graph.ingest.csv_reader import open_records
-from graph.ingest.row_rules import RowReader
+from graph.ingest.fast_path import FastPath
+from graph.ingest.row_rules import RowRules
 from graph.model.facts import Fact, FactSet
 from graph.model.namespaces import EntityNamespace
 from graph.model.same_as import FILE_NAME as SAME_AS_FILE
@@ -38,7 +39,8 @@ def load_facts(
     Fact(data/triples.csv:2: https://example.org/ningbo-kg/entity/article http://www.w3.org/1999/02/22-rdf-syntax-ns#type rdflib.term.URIRef('https://schema.org/NewsArticle'))
     """
     vocabulary = vocabulary or load_vocabulary(resolve(DEFAULT_VOCABULARY))
-    reader = RowReader(vocabulary, EntityNamespace(base))
+    rules = RowRules(vocabulary, EntityNamespace(base))
+    reader = FastPath(rules)
     inputs = [Path(p) for p in paths]
     facts: list[Fact] = []
     problems: list[Problem] = []
@@ -51,7 +53,7 @@ def load_facts(
         problems.extend(records.problems)
     # decisions that two keys are one entity (same-as.csv beside the first CSV) apply before the checks
     decisions = read_decisions(inputs[0].parent / SAME_AS_FILE, problems) if inputs else []
-    same_as = apply_decisions(facts, decisions, reader.namespace, problems)
-    facts, by_subject = cross_row_checks(facts, problems, reader.namespace)
+    same_as = apply_decisions(facts, decisions, rules.namespace, problems)
+    facts, by_subject = cross_row_checks(facts, problems, rules.namespace)
     add_facts(same_as, facts, by_subject)
-    return FactSet(facts, problems, vocabulary, reader.namespace, reader.sources, inputs, by_subject)
+    return FactSet(facts, problems, vocabulary, rules.namespace, rules.sources, inputs, by_subject)

@@ -16,7 +16,6 @@ import pyoxigraph
 from rdflib import XSD, Literal, URIRef
 
 from graph.model.namespaces import XSD_NS, XSD_STRING, EntityNamespace
-from graph.model.terms import rdflib_literal
 from graph.model.vocabulary import Vocabulary
 
 ENTITY_KEY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_])?")
@@ -42,7 +41,11 @@ IRI_DATATYPE = "iri"  # the datatype cell that says "the object is an IRI, not a
 
 
 class TermError(ValueError):
-    """A cell that is not a valid term; ``hint`` says how to write it."""
+    """A cell that is not a valid term; ``hint`` says how to write it.
+
+    Internal to reading: the row rules turn it into a :class:`~graph.errors.Problem` at the cell's
+    file, row and column, so it never reaches a user.
+    """
 
     def __init__(self, message: str, hint: str = ""):
         super().__init__(message)
@@ -52,18 +55,13 @@ class TermError(ValueError):
 LiteralForm = tuple[str, str, str]  # (canonical lexical form, datatype IRI or '', language or '')
 
 
-def parse_resource(cell: str, vocabulary: Vocabulary, namespace: EntityNamespace) -> URIRef:
-    """An entity key (``nimte``), a prefixed name (``schema:Place``) or a full IRI (``<https://...>``).
+def resource_iri(cell: str, vocabulary: Vocabulary, namespace: EntityNamespace) -> str:
+    """The IRI of an entity key (``nimte``), a prefixed name (``schema:Place``) or a full IRI (``<https://...>``).
 
     >>> from graph.model.vocabulary import load_vocabulary
-    >>> parse_resource("nimte", load_vocabulary("data/vocabulary.ttl"), EntityNamespace("https://example.org/kg/"))
-    rdflib.term.URIRef('https://example.org/kg/entity/nimte')
+    >>> resource_iri("nimte", load_vocabulary("data/vocabulary.ttl"), EntityNamespace("https://example.org/kg/"))
+    'https://example.org/kg/entity/nimte'
     """
-    return URIRef(resource_iri(cell, vocabulary, namespace))
-
-
-def resource_iri(cell: str, vocabulary: Vocabulary, namespace: EntityNamespace) -> str:
-    """Like :func:`parse_resource`, as a plain string."""
     if not cell:
         raise TermError("is empty", "write an entity key, a prefixed name or an <IRI>")
     if cell.startswith("<"):
@@ -104,14 +102,8 @@ def check_iri(iri: str) -> str:
     return iri
 
 
-def resolve_datatype(cell: str, vocabulary: Vocabulary) -> URIRef | None:
-    """The datatype IRI named by a datatype cell ('integer', 'xsd:date', '<iri>'), ``None`` for 'iri'."""
-    iri = datatype_iri(cell, vocabulary)
-    return None if iri is None else URIRef(iri)
-
-
 def datatype_iri(cell: str, vocabulary: Vocabulary) -> str | None:
-    """Like :func:`resolve_datatype`, as a plain string."""
+    """The datatype IRI named by a datatype cell ('integer', 'xsd:date', '<iri>'), ``None`` for 'iri'."""
     if cell == IRI_DATATYPE:
         return None
     if cell in DATATYPE_NAMES:
@@ -144,17 +136,8 @@ def check_language(tag: str) -> str:
     return tag.lower()
 
 
-def make_literal(value: str, datatype: URIRef | None, language: str = "") -> Literal:
-    """A literal whose lexical form is checked against its datatype.
-
-    >>> make_literal("2024-12-23", XSD.date)
-    rdflib.term.Literal('2024-12-23', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#date'))
-    """
-    return rdflib_literal(*literal_form(value, None if datatype is None else str(datatype), language))
-
-
 def literal_form(value: str, datatype: str | None, language: str = "") -> LiteralForm:
-    """Check ``value`` against its datatype and return it as (lexical form, datatype, language).
+    """Check ``value`` against its datatype ('' or None for none) and return it as (lexical form, datatype, language).
 
     The lexical form is the one rdflib would give the literal, so ``rdflib_literal`` of the result
     equals ``rdflib.Literal(value, datatype=datatype)``; it is computed without rdflib where the
@@ -163,10 +146,8 @@ def literal_form(value: str, datatype: str | None, language: str = "") -> Litera
     >>> literal_form("007", str(XSD.integer))
     ('7', 'http://www.w3.org/2001/XMLSchema#integer', '')
     """
-    if language:
-        return value, "", language
-    if datatype is None or datatype == XSD_STRING:
-        return value, datatype or "", ""
+    if is_text(datatype, language):
+        return value, "" if language else (datatype or ""), language
     checker = _CHECKERS.get(datatype)
     if checker is not None:
         checker(value)
@@ -180,6 +161,11 @@ def literal_form(value: str, datatype: str | None, language: str = "") -> Litera
             f"{value!r} is not a valid {_short(datatype)}", "write a value in the datatype's lexical form"
         )
     return lexical, datatype, ""
+
+
+def is_text(datatype: str | None, language: str) -> bool:
+    """Whether a literal is text (a language, no datatype or xsd:string): any value, kept as written."""
+    return bool(language) or not datatype or datatype == XSD_STRING
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -4,8 +4,8 @@ Python's csv module is lenient: an unterminated quote swallows the rest of the f
 extra cells are kept silently. This module reads strictly and reports each such case with
 its row and column, counting rows as a spreadsheet does (the header is row 1).
 
-Files are streamed: a first pass over the bytes checks the encoding and looks for control
-characters, a second one parses records, so a million-row file never sits in memory twice.
+Files are streamed: a first pass over the bytes looks for control characters, a second one parses
+records (and finds bytes that are not UTF-8), so a million-row file never sits in memory.
 """
 
 from __future__ import annotations
@@ -42,27 +42,6 @@ _BOM = "\ufeff"
 _CHUNK = 1 << 20
 
 
-@dataclass(slots=True)
-class Row:
-    """One CSV record: its 1-based row number and its cells by column name (missing optional columns are '')."""
-
-    file: str
-    number: int
-    cells: dict[str, str]
-
-    def __getitem__(self, column: str) -> str:
-        return self.cells.get(column, "")
-
-
-@dataclass
-class CsvFile:
-    """The rows of one CSV file and the problems met while reading it."""
-
-    path: Path
-    rows: list[Row]
-    problems: list[Problem]
-
-
 @dataclass
 class CsvRecords:
     """A CSV file read as a stream: ``records()`` yields each row's cells in :data:`COLUMNS` order.
@@ -79,6 +58,7 @@ class CsvRecords:
     not_utf8: bool = False
     _has_control: bool = False
     _header_row: int = 1
+    _lines: list[str] | None = field(default=None, repr=False)  # the file's lines, for quote problems only
 
     def _not_utf8(self) -> None:
         self.not_utf8 = True
@@ -94,46 +74,78 @@ class CsvRecords:
         order = [columns.index(c) if c in columns else width for c in COLUMNS]  # width: the '' appended
         in_order = order == list(range(len(COLUMNS)))
         problems, name, has_control = self.problems, self.name, self._has_control
+        header_row = self._header_row
         strip = str.strip
         with open(self.path, encoding="utf-8-sig", newline="") as stream:
-            reader = csv.reader(stream, strict=True)
-            number = 0
-            while True:
-                start_line = reader.line_num + 1
-                try:
-                    cells = next(reader)
-                except StopIteration:
-                    return
-                except UnicodeDecodeError:
-                    self._not_utf8()
-                    return
-                except csv.Error as exc:
+            try:
+                # the header's own problems were reported by open_records
+                for number, cells in self._parse(stream, report_after=header_row):
+                    if number <= header_row:
+                        continue
+                    if len(cells) != width:
+                        if not any(cell.strip() for cell in cells):
+                            continue  # blank lines are allowed between groups of facts
+                        problems.append(_width_problem(name, number, cells, columns))
+                        continue
+                    cells = list(map(strip, cells))
+                    if not any(cells):
+                        continue
+                    if has_control:
+                        _check_control(name, number, columns, cells, problems)
+                    if in_order:
+                        yield number, cells
+                    else:
+                        cells.append("")
+                        yield number, [cells[i] for i in order]
+            except UnicodeDecodeError:
+                self._not_utf8()
+
+    def _parse(self, stream, report_after: int) -> Iterator[tuple[int, list[str]]]:
+        """Yield (row number, cells) of every record; a malformed record after row ``report_after``
+        becomes a Problem, and reading goes on where it can."""
+        reader = csv.reader(stream, strict=True)
+        number = last_line = 0  # last_line: where the last record read ended
+        while True:
+            try:
+                for cells in reader:
                     number += 1
-                    if number > self._header_row:  # the header's own problems were reported by open_records
-                        problems.append(
-                            _quote_problem(self.path, name, number, start_line, reader.line_num, str(exc))
-                        )
-                    if "unexpected end of data" in str(exc):
-                        return
-                    continue
-                number += 1
-                if number <= self._header_row:
-                    continue
-                if len(cells) != width:
-                    if not any(cell.strip() for cell in cells):
-                        continue  # blank lines are allowed between groups of facts
-                    problems.append(_width_problem(name, number, cells, columns))
-                    continue
-                cells = list(map(strip, cells))
-                if not any(cells):
-                    continue
-                if has_control:
-                    _check_control(name, number, columns, cells, problems)
-                if in_order:
+                    last_line = reader.line_num
                     yield number, cells
-                else:
-                    cells.append("")
-                    yield number, [cells[i] for i in order]
+                return
+            except csv.Error as exc:
+                number += 1
+                if number > report_after:
+                    self.problems.append(
+                        self._quote_problem(number, last_line + 1, reader.line_num, str(exc))
+                    )
+                if "unexpected end of data" in str(exc):
+                    return
+                last_line = reader.line_num
+
+    def _quote_problem(self, number: int, start_line: int, end_line: int, reason: str) -> Problem:
+        if self._lines is None:  # read once, at the first bad record
+            with open(self.path, encoding="utf-8-sig", newline="") as stream:
+                self._lines = [line.rstrip("\r\n") for line in stream]  # split as the csv reader splits
+        lines = self._lines
+        index = _column_of_open_quote(lines[start_line - 1] if start_line <= len(lines) else "")
+        header = next(csv.reader(itertools.islice(lines, 1)), []) if lines else []
+        column = "" if index is None else _column_name(header, index)
+        if "unexpected end of data" in reason:
+            return Problem(
+                self.name,
+                number,
+                column,
+                f"a quote opened on line {start_line} is never closed, so the rest of the file "
+                f"(lines {start_line}-{len(lines)}) would be read as one cell",
+                'close the quote; write a quote inside a quoted cell as two quotes ("")',
+            )
+        return Problem(
+            self.name,
+            number,
+            column,
+            f"badly quoted cell on line {end_line} ({reason})",
+            'a cell that contains a quote must be quoted as a whole, with inner quotes doubled: "say ""hi"""',
+        )
 
 
 def open_records(path: Path | str, display_name: str | None = None) -> CsvRecords:
@@ -147,7 +159,7 @@ def open_records(path: Path | str, display_name: str | None = None) -> CsvRecord
         return result
     try:
         with open(path, encoding="utf-8-sig", newline="") as stream:
-            header = next(_records(stream, path, result.name, result.problems), None)
+            header = next(result._parse(stream, report_after=0), None)
     except UnicodeDecodeError:
         result._not_utf8()
         return result
@@ -164,19 +176,8 @@ def open_records(path: Path | str, display_name: str | None = None) -> CsvRecord
     return result
 
 
-def read_rows(path: Path | str, display_name: str | None = None) -> CsvFile:
-    """Read ``path`` strictly into a list of rows; never raises for bad content, returns the problems instead."""
-    csv_records = open_records(path, display_name)
-    rows = [
-        Row(csv_records.name, number, dict(zip(COLUMNS, cells, strict=True)))
-        for number, cells in csv_records.records()
-    ]
-    return CsvFile(Path(path), [] if csv_records.not_utf8 else rows, csv_records.problems)
-
-
 def _check_bytes(path: Path, name: str) -> tuple[Problem | None, bool]:
     """One quick pass over the raw bytes: can the file be read, and does it hold control characters?"""
-    has_control = False
     try:
         with open(path, "rb") as stream:
             while chunk := stream.read(_CHUNK):
@@ -184,7 +185,7 @@ def _check_bytes(path: Path, name: str) -> tuple[Problem | None, bool]:
                     return None, True
     except OSError as exc:
         return Problem(name, 0, "", f"cannot read the file: {exc.strerror}"), False
-    return None, has_control
+    return None, False
 
 
 def _decode_problem(raw: bytes, name: str) -> Problem:
@@ -218,57 +219,6 @@ def _check_control(name: str, number: int, columns: list[str], cells: list[str],
                     "delete the invisible character; only tab and line breaks are allowed in a cell",
                 )
             )
-
-
-def _records(stream, path: Path, name: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
-    """Yield (row number, cells); a malformed record becomes a Problem and reading goes on where it can."""
-    reader = csv.reader(stream, strict=True)
-    number = 0
-    while True:
-        start_line = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            number += 1
-            problems.append(_quote_problem(path, name, number, start_line, reader.line_num, str(exc)))
-            if "unexpected end of data" in str(exc):
-                return
-            continue
-        number += 1
-        yield number, cells
-
-
-def _lines(path: Path) -> list[str]:
-    """The file's lines, split as the csv reader splits them (only for error messages)."""
-    with open(path, encoding="utf-8-sig", newline="") as stream:
-        return [line.rstrip("\r\n") for line in stream]
-
-
-def _quote_problem(
-    path: Path, name: str, number: int, start_line: int, end_line: int, reason: str
-) -> Problem:
-    lines = _lines(path)
-    index = _column_of_open_quote(lines[start_line - 1] if start_line <= len(lines) else "")
-    header = next(csv.reader(itertools.islice(lines, 1)), []) if lines else []
-    column = "" if index is None else _column_name(header, index)
-    if "unexpected end of data" in reason:
-        return Problem(
-            name,
-            number,
-            column,
-            f"a quote opened on line {start_line} is never closed, so the rest of the file "
-            f"(lines {start_line}-{len(lines)}) would be read as one cell",
-            'close the quote; write a quote inside a quoted cell as two quotes ("")',
-        )
-    return Problem(
-        name,
-        number,
-        column,
-        f"badly quoted cell on line {end_line} ({reason})",
-        'a cell that contains a quote must be quoted as a whole, with inner quotes doubled: "say ""hi"""',
-    )
 
 
 def _column_of_open_quote(line: str) -> int | None:

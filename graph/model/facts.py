@@ -18,6 +18,7 @@ from graph.model.sources import SourceDocument, SourceLibrary
 from graph.model.terms import rdflib_literal
 from graph.model.vocabulary import Vocabulary
 
+_new = object.__new__  # Fact.new fills the slots itself
 QUALIFIER_MARK = "#"  # a subject cell ``#ID`` makes the row a qualifier of statement ID
 
 
@@ -26,6 +27,7 @@ class Fact:
 
     ``subject``, ``predicate``, ``object``, ``unit`` and ``approximation`` are rdflib terms, made
     when asked for; the builder works on the compact fields (``subject_iri``, ``object_value`` ...).
+    A fact is made with :meth:`Fact.new`, every field named.
     """
 
     __slots__ = (
@@ -48,8 +50,12 @@ class Fact:
         "evidence_node",  # set by the builder: the IRI of the evidence node
     )
 
-    def __init__(
-        self,
+    # Made by keyword through a classmethod rather than ``__init__``: calling a class with keywords
+    # costs a dict per call (Fact(file=...) took 0.30 s per 200k facts, Fact.new 0.10 s, positional 0.08 s).
+    @classmethod
+    def new(
+        cls,
+        *,
         file: str,
         row: int,
         subject_iri: str | None,
@@ -65,24 +71,27 @@ class Fact:
         source: SourceDocument | None = None,
         section: str = "",
         evidence: str = "",
-    ):
-        self.file = file
-        self.row = row
-        self.subject_iri = subject_iri
-        self.predicate_iri = predicate_iri
-        self.object_value = object_value
-        self.object_is_literal = object_is_literal
-        self.datatype_iri = datatype_iri
-        self.language = language
-        self.statement_id = statement_id
-        self.qualifies = qualifies
-        self.unit_iri = unit_iri
-        self.approximation_iri = approximation_iri
-        self.source = source
-        self.section = section
-        self.evidence = evidence
-        self.statement_key = ""
-        self.evidence_node = ""
+    ) -> Fact:
+        """A fact of row ``row`` of ``file``; every field is named, none is positional."""
+        fact = _new(cls)
+        fact.file = file
+        fact.row = row
+        fact.subject_iri = subject_iri
+        fact.predicate_iri = predicate_iri
+        fact.object_value = object_value
+        fact.object_is_literal = object_is_literal
+        fact.datatype_iri = datatype_iri
+        fact.language = language
+        fact.statement_id = statement_id
+        fact.qualifies = qualifies
+        fact.unit_iri = unit_iri
+        fact.approximation_iri = approximation_iri
+        fact.source = source
+        fact.section = section
+        fact.evidence = evidence
+        fact.statement_key = ""
+        fact.evidence_node = ""
+        return fact
 
     @property
     def subject(self) -> URIRef | None:

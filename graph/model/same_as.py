@@ -157,12 +157,12 @@ def apply_decisions(
         if named is None:
             continue  # the key is stated nowhere: warned above
         added.append(
-            Fact(
-                named.file,
-                named.row,
-                new,
-                OWL_SAME_AS,
-                old,
+            Fact.new(
+                file=named.file,
+                row=named.row,
+                subject_iri=new,
+                predicate_iri=OWL_SAME_AS,
+                object_value=old,
                 source=named.source,
                 section=named.section,
                 evidence=named.evidence,

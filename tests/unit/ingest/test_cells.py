@@ -9,7 +9,14 @@ import pytest
 from rdflib import Literal, URIRef
 
 from graph.ingest import cells as terms
-from graph.ingest.cells import TermError, fast_literal_check, literal_form, make_literal
+from graph.ingest.cells import (
+    TermError,
+    datatype_iri,
+    fast_literal_check,
+    is_text,
+    literal_form,
+    resource_iri,
+)
 from graph.model.terms import rdflib_literal
 
 
@@ -63,7 +70,6 @@ def test_canonical_forms_are_rdflibs(name):
         lexical, found_datatype, language = literal_form(value, datatype)
         assert (lexical, found_datatype, language) == (expected, datatype, "")
         assert rdflib_literal(lexical, found_datatype, language) == Literal(value, datatype=URIRef(datatype))
-        assert make_literal(value, URIRef(datatype)) == Literal(value, datatype=URIRef(datatype))
 
 
 @pytest.mark.parametrize("name", ["integer", "positiveInteger", "nonNegativeInteger", "decimal", "boolean",
@@ -76,6 +82,37 @@ def test_fast_accepted_values_are_valid_and_canonical(name):
     assert accepted
     for value in accepted:
         assert literal_form(value, datatype) == (value, datatype, "")
+
+
+@pytest.mark.parametrize(("datatype", "language"), [(None, ""), ("", ""), (xsd("string"), ""), ("", "zh")])
+def test_text_is_kept_as_written(datatype, language):
+    assert is_text(datatype, language)
+    for value in candidates(random.Random(13)):
+        assert literal_form(value, datatype, language) == (value, datatype or "", language)
+
+
+def test_typed_literals_are_not_text():
+    assert not is_text(xsd("integer"), "") and not is_text(xsd("langString"), "")
+
+
+def test_cells_name_resources_and_datatypes():
+    from graph.defaults import DEFAULT_VOCABULARY
+    from graph.model.namespaces import EntityNamespace
+    from graph.model.vocabulary import load_vocabulary
+
+    vocabulary, namespace = load_vocabulary(DEFAULT_VOCABULARY), EntityNamespace("https://example.org/kg/")
+    assert resource_iri("nimte", vocabulary, namespace) == "https://example.org/kg/entity/nimte"
+    assert resource_iri("<https://example.org/x>", vocabulary, namespace) == "https://example.org/x"
+    assert resource_iri("xsd:date", vocabulary, namespace) == xsd("date")
+    with pytest.raises(TermError, match="unknown prefix"):
+        resource_iri("nope:x", vocabulary, namespace)
+    assert datatype_iri("date", vocabulary) == datatype_iri("xsd:date", vocabulary) == xsd("date")
+    assert datatype_iri("iri", vocabulary) is None
+    with pytest.raises(TermError, match="unknown datatype"):
+        datatype_iri("dat", vocabulary)
+    assert rdflib_literal(*literal_form("2024-12-23", datatype_iri("date", vocabulary))) == Literal(
+        "2024-12-23", datatype=URIRef(xsd("date"))
+    )
 
 
 def test_language_and_plain_literals_are_kept_as_written():
