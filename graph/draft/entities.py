@@ -47,6 +47,7 @@ ORGANISATION_ENDINGS: tuple[tuple[str, str, str], ...] = (
     ("局", "schema:GovernmentOrganization", "Bureau"),
     ("所", "kg:ResearchInstitute", "Institute"),
     ("社", "schema:Organization", "Society"),
+    ("部", "schema:GovernmentOrganization", "Ministry"),
     ("论坛", "kg:Forum", "Forum"),
     ("大会", "kg:Meeting", "Conference"),
     ("项目", "kg:Project", "Project"),
@@ -82,6 +83,12 @@ _NAME_TAGS = {"n", "nz", "ns", "nt", "nr", "nrfg", "nrt", "j", "an", "vn", "l", 
 _MAX_NAME = 24
 #: words that do not make a name of an ending (全国重点实验室 is a kind, not a laboratory)
 _GENERIC = {"全国", "国家", "国家级", "重点", "省级", "市级", "我市", "全市", "本市", "全省", "各", "新型", "相关"}
+#: endings that are a word of one character only when jieba cuts them off (材料/所, 工信/部)
+_BARE_ENDINGS = {"所", "社", "部"}
+#: parts of a unit's name that stand before its parent's (市科技局, 宁波高新区管委会 ...)
+_UNIT_PREFIXES = {"市", "省", "区", "县", "市委", "省委", "中央"}
+#: endings of units named with their parent's full name before them (中央广播电视总台, 宁波高新区管委会)
+_SUB_UNITS = {"所", "社", "部", "总台", "管委会"}
 #: words jieba tags as places that are common nouns
 _NOT_PLACES = {"城市", "地区", "市区", "全市", "我市", "本市", "全区", "社区", "全省", "全国", "各地"}
 
@@ -107,7 +114,7 @@ class Mention:
     start: int
     end: int
     type: str
-    kind: str  # known, organisation, place, person, name
+    kind: str  # known, organisation, place, tagged-place (by jieba's tag only), person, name, concept
 
 
 @dataclass
@@ -175,9 +182,11 @@ def find_mentions(sentence: str, known: KnownEntities | None = None) -> list[Men
         claim(label, start, type_, "place" if type_ in PLACE_CLASSES else "organisation")
     for label, start in _people(sentence, tokens):
         claim(label, start, "schema:Person", "person")
+    for label, start, type_ in _quoted_terms(sentence) + _enumerations(tokens):
+        claim(label, start, type_, "concept")
     for word, flag, start in tokens:
         if flag == "ns" and len(word) >= 2 and word not in _NOT_PLACES:
-            claim(word, start, "schema:Place", "place")
+            claim(word, start, "schema:Place", "tagged-place")
         elif flag == "nt" and len(word) >= 3:
             claim(word, start, "schema:Organization", "organisation")
     return sorted(taken, key=lambda m: m.start)
@@ -191,8 +200,11 @@ def describe(mention: Mention) -> tuple[str, str, str]:
     """
     if mention.kind == "person":
         return person_name(mention.label), "medium", "new person; English name in pinyin"
+    if mention.kind == "concept":
+        note = "new concept (a quoted term or an item of a list): keep it if it is a thing; translate the pinyin placeholder"
+        return romanise(mention.label), "low", note
     ending = _ending(mention.label)
-    if mention.kind == "place":
+    if mention.kind in ("place", "tagged-place"):
         if ending and mention.label != ending[0]:
             head = mention.label[: -len(ending[0])]
             return f"{romanise(head)} {ending[2]}", "medium", "new place; English label in pinyin"
@@ -252,8 +264,8 @@ def _quoted_names(sentence: str) -> list[tuple[str, int, str]]:
         if keyword and len(inner) > 2:
             found.append((inner, match.start(1), keyword[1]))
             continue
-        after = sentence[match.end() : match.end() + 8]
-        tail = re.match(r"[\u4e00-\u9fff]{0,6}?(" + "|".join(k for k, _ in NAME_KEYWORDS) + ")", after)
+        after = sentence[match.end() : match.end() + 12]
+        tail = re.match(r"[\u4e00-\u9fff]{0,10}?(" + "|".join(k for k, _ in NAME_KEYWORDS) + ")", after)
         if tail:
             type_ = dict(NAME_KEYWORDS)[tail.group(1)]
             found.append((match.group() + tail.group(), match.start(), type_))
@@ -272,6 +284,8 @@ def _organisations(tokens: list[tuple[str, str, int]]) -> list[tuple[str, int, s
         ending = _ending(word)
         if ending is None or flag in ("x", "m", "v", "d", "r") or word in _NOT_PLACES:
             continue
+        if ending[0] in _BARE_ENDINGS and word != ending[0]:
+            continue  # 全部, 内部: a word that only ends like a name
         if ending[1] in PLACE_CLASSES:
             if flag in ("ns", "nt") and len(word) >= 2:
                 found.append((word, start, ending[1]))  # 宁波市, 镇海区: jieba knows the place
@@ -280,8 +294,14 @@ def _organisations(tokens: list[tuple[str, str, int]]) -> list[tuple[str, int, s
         while first > 0:
             previous, previous_flag, _ = tokens[first - 1]
             so_far = "".join(t[0] for t in tokens[first - 1 : index + 1])
-            # a bare 所 abbreviates an institute whose name keeps its parent's (中国科学院宁波材料所)
-            parent = previous_flag == "nt" and ending[0] == "所"
+            # a unit's name keeps its parent's (中国科学院宁波材料所, 中央广播电视总台)
+            parent = ending[0] in _SUB_UNITS
+            if previous in _UNIT_PREFIXES:
+                first -= 1
+                break
+            if _is_year(previous) and first < index:
+                first -= 1  # 2024日本樱花国际科技交流项目: a year opens the name
+                break
             if previous_flag not in _NAME_TAGS or (previous_flag == "nt" and not parent):
                 break
             if len(previous) == 1 and previous_flag not in ("ns", "j"):
@@ -300,6 +320,71 @@ def _organisations(tokens: list[tuple[str, str, int]]) -> list[tuple[str, int, s
             continue  # a bare ending (中心, 全国重点实验室) names nothing
         found.append((label, tokens[first][2], _ending(label)[1]))
     return sorted(found, key=lambda f: (-len(f[0]), f[1]))
+
+
+def _is_year(word: str) -> bool:
+    return len(word) == 4 and word.isdigit() and word[:2] in ("19", "20")
+
+
+#: jieba's tags of words an item of a list may hold (names, nouns, verbal nouns, adjectives of kind)
+_ITEM_TAGS = _NAME_TAGS | {"vn"}
+_SEPARATORS = {"、"}
+_LAST_SEPARATORS = {"和", "及", "与", "以及"}
+_SKIP = {"m", "x", "uj", "q", "ul"}
+
+
+def _enumerations(tokens: list[tuple[str, str, int]]) -> list[tuple[str, int, str]]:
+    """The items of lists written with 、 (财政、国资、金融、民间资本): each a noun phrase, proposed as a concept."""
+    found = []
+    clause: list[list[tuple[str, str, int]]] = [[]]
+    clauses = []
+    for token in tokens:
+        if token[0] in _SEPARATORS or (token[0] in _LAST_SEPARATORS and len(clause) > 1):
+            clause.append([])
+        elif token[1] == "x" and token[0] not in "/“”":
+            clauses.append(clause)
+            clause = [[]]
+        else:
+            clause[-1].append(token)
+    clauses.append(clause)
+    for items in clauses:
+        if len(items) < 3:
+            continue  # two words joined by 、 are too often a phrase; lists of three or more are lists
+        for position, item in enumerate(items):
+            if position == 0:
+                run = _trailing_run(item)
+            else:
+                while item and (item[0][1] in _SKIP or item[0][0] in "/“”"):
+                    item = item[1:]
+                run = _leading_run(item)
+            if not run or run[0][1] in ("vn", "v", "d") or run[-1][1] in ("vn", "v"):
+                continue  # 数字经济发展, 营造全域: an action, not a thing
+            label = "".join(t[0] for t in run)
+            if 2 <= len(label) <= 12:
+                found.append((label, run[0][2], "skos:Concept"))
+    return found
+
+
+def _trailing_run(item: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    first = len(item)
+    while first > 0 and item[first - 1][1] in _ITEM_TAGS:
+        first -= 1
+    return item[first:]
+
+
+def _leading_run(item: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    last = 0
+    while last < len(item) and item[last][1] in _ITEM_TAGS:
+        last += 1
+    return item[:last]
+
+
+_QUOTED_TERM = re.compile(r"“([^”“]{2,10})”")
+
+
+def _quoted_terms(sentence: str) -> list[tuple[str, int, str]]:
+    """Short terms in quotes (“硬科技”, “国之大者”): proposed as concepts."""
+    return [(m.group(1), m.start(1), "skos:Concept") for m in _QUOTED_TERM.finditer(sentence)]
 
 
 def _people(sentence: str, tokens: list[tuple[str, str, int]]) -> list[tuple[str, int]]:

@@ -9,6 +9,7 @@ such as a figure's property or an English label in pinyin) and ``note`` says wha
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from graph.model.vocabulary import Vocabulary
 _VALUE_PREDICATES = {"rank": "kg:rank", "consecutive-years": "kg:consecutiveYears"}
 #: how close (in characters) the words before a figure must be to count for the choice of its property
 _CONTEXT = 14
+#: the name of the list an article of numbered items presents (2024年宁波科技创新十件大事, ...年度榜单)
+_LIST_NAME = re.compile(r"(?:19|20)\d\d年?[^，。、；“”\s]{2,24}?(?:[十百]?[件项大]事|榜单|名单)")
 
 
 @dataclass
@@ -135,22 +138,44 @@ class _Builder:
                 Entity(article_key, title, "schema:NewsArticle", romanise(title), confidence="low"),
                 "the article; English label is a pinyin placeholder: translate it",
             )
+        list_key = self.list_rows(intro, article_key if title else "")
         for section in self.article.sections:
-            self.section_rows(section, article_key if title else "")
+            self.section_rows(section, list_key or (article_key if title else ""))
         return self.draft
+
+    def list_rows(self, intro: Section, article_key: str) -> str:
+        """The list the numbered items belong to, when the intro names it (2024年宁波科技创新十件大事)."""
+        for sentence in intro.sentences():
+            match = _LIST_NAME.search(sentence)
+            if match:
+                label = match.group()
+                key = self.new_key(label)
+                self.keys_by_label[label] = key
+                english = romanise(label)
+                note = "the list the numbered sections belong to; English label is a pinyin placeholder: translate it"
+                self.entity_rows(intro, sentence, Entity(key, label, "kg:SelectionList", english, confidence="low"), note)
+                if article_key:
+                    self.row(intro, sentence, "medium", "", subject=key, predicate="schema:isPartOf", object=article_key)
+                return key
+        return ""
 
     def section_rows(self, section: Section, article_key: str) -> None:
         sentences = section.sentences()
         event_key = ""
         if section.number is not None:
             event_key = self.event_rows(section, article_key)
-        involved: list[str] = []
+        involved: list[str] = []  # participants: concepts are not
         subjects: list[str] = []  # the entities named so far in the section, for figures with none before them
         for sentence in sentences:
-            mentions = find_mentions(sentence, self.known)
+            mentions = [
+                m
+                for m in find_mentions(sentence, self.known)
+                # a word jieba only tags as a place (大关, 扎根) is kept when the article names it again
+                if m.kind != "tagged-place" or self.article.text.count(m.label) > 1
+            ]
             keys = [self.entity_for(section, sentence, m) for m in mentions]
-            for key in keys:
-                if key not in involved:
+            for mention, key in zip(mentions, keys, strict=True):
+                if key not in involved and mention.kind != "concept":
                     involved.append(key)
             if sentence != section.heading:  # a heading restates a figure its section gives with its sentence
                 self.figure_rows(section, sentence, mentions, keys, subjects[:1] or [event_key or article_key])
@@ -268,9 +293,24 @@ class _Builder:
     ) -> None:
         figures = find_figures(sentence)
         consecutive = next((f for f in figures if f.kind == "consecutive-years"), None)
+        rank = next((f for f in figures if f.kind == "rank"), None)
+        # 在全国178家高新区中排名第10: the count before a rank, after 在, is what the rank is out of
+        out_of = next(
+            (
+                f
+                for f in figures
+                if rank is not None
+                and f.kind == "count"
+                and f.start < rank.start
+                and "在" in sentence[max(0, f.start - 6) : f.start]
+            ),
+            None,
+        )
         for figure in figures:
-            if figure.kind == "consecutive-years" and any(f.kind == "rank" for f in figures):
+            if figure.kind == "consecutive-years" and rank is not None:
                 continue  # written as a qualifier of the rank
+            if figure is out_of:
+                continue
             before = [k for m, k in zip(mentions, keys, strict=True) if m.end <= figure.start]
             subject = before[-1] if before else (earlier[-1] if earlier and earlier[-1] else "")
             if not subject:
@@ -282,7 +322,8 @@ class _Builder:
                 continue
             if (subject, predicate, figure.value, "") in self.seen:
                 continue  # the same figure said again (a summary repeats the body)
-            self.figure_slots.add((subject, predicate))
+            if figure.kind != "fraction":  # a subject has many shares, but one value of each other figure
+                self.figure_slots.add((subject, predicate))
             statement = self.new_id(f"{subject}-{figure.kind}")
             self.draft.figures += 1
             note = f"figure '{figure.text}'"
@@ -303,6 +344,8 @@ class _Builder:
             )
             if figure.kind == "rank" and consecutive is not None:
                 self.qualifier(statement, "kg:consecutiveYears", consecutive.value)
+            if figure.kind == "rank" and out_of is not None:
+                self.qualifier(statement, "kg:outOf", out_of.value)
 
     def new_id(self, base: str) -> str:
         key, number = base, 2
