@@ -24,10 +24,13 @@ __all__ = ["Draft", "DraftResult", "draft_article", "render_rows", "write_draft"
 
 @dataclass
 class DraftResult:
-    """A draft written to disk: where, and what it holds."""
+    """A draft written to disk: where, what it holds, and the rows a model proposed (with ``--llm``)."""
 
     path: Path
     draft: Draft
+    llm_rows: int = 0
+    llm_not_verbatim: int = 0
+    llm_invalid: int = 0
 
 
 def draft_article(
@@ -46,7 +49,9 @@ def draft_article(
     text = _read_text(article)
     for path in known or []:
         if not Path(path).is_file():
-            raise InputError(f"{path}: known-entities CSV not found. Fix: give the path of a CSV of our format")
+            raise InputError(
+                f"{path}: known-entities CSV not found. Fix: give the path of a CSV of our format"
+            )
     known_entities = load_known([Path(p) for p in known or []]) if known else KnownEntities()
     return draft_rows(
         read_article(text), relative_source(article, Path(out)), load_vocabulary(vocabulary), known_entities
@@ -58,14 +63,39 @@ def write_draft(
     out: Path | str,
     vocabulary: Path | str,
     known: list[Path] | None = None,
+    llm: str | None = None,
 ) -> DraftResult:
-    """Draft ``article`` and write the CSV to ``out`` atomically (never half-written)."""
+    """Draft ``article`` and write the CSV to ``out`` atomically (never half-written).
+
+    With ``llm`` (the URL of an OpenAI-compatible chat-completions endpoint) the rows a model
+    proposes for each section are added after the drafter's, once they pass the row checks and
+    their evidence is found verbatim in the article; without it nothing leaves the machine.
+    """
     out = Path(out)
     if not out.parent.is_dir():
-        raise InputError(f"{out}: the folder {out.parent} does not exist. Fix: create it or choose another --out")
+        raise InputError(
+            f"{out}: the folder {out.parent} does not exist. Fix: create it or choose another --out"
+        )
     draft = draft_article(article, vocabulary, known, out)
+    result = DraftResult(out, draft)
+    if llm:
+        from graph.draft.llm import llm_rows  # httpx and the prompt only when a model is asked
+
+        proposed = llm_rows(
+            read_article(_read_text(Path(article))),
+            relative_source(Path(article), out),
+            out,
+            load_vocabulary(vocabulary),
+            llm,
+        )
+        draft.rows += proposed.rows
+        result.llm_rows, result.llm_not_verbatim, result.llm_invalid = (
+            len(proposed.rows),
+            proposed.not_verbatim,
+            proposed.invalid,
+        )
     write_rows(draft.rows, out)
-    return DraftResult(out, draft)
+    return result
 
 
 def _read_text(article: Path) -> str:
@@ -77,5 +107,3 @@ def _read_text(article: Path) -> str:
         raise InputError(f"{article}: is a folder. Fix: give the path of a UTF-8 text file") from None
     except UnicodeDecodeError:
         raise InputError(f"{article}: the article is not UTF-8. Fix: save it as UTF-8 text") from None
-
-

@@ -142,9 +142,7 @@ def compare(draft: Path | str, curated: Path | str, article_text: str | None = N
     figures = _match(_figures(reference), _figures(drafted), dropped)
     links = _match(_links(reference), _links(drafted), dropped)
     text = re.sub(r"\s+", "", article_text) if article_text is not None else None
-    verbatim = sum(
-        1 for row in drafted.rows if text is None or re.sub(r"\s+", "", row["evidence"]) in text
-    )
+    verbatim = sum(1 for row in drafted.rows if text is None or re.sub(r"\s+", "", row["evidence"]) in text)
     return Comparison(entities, figures, links, len(drafted.rows), len(dropped), verbatim)
 
 

@@ -76,13 +76,40 @@ NAME_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("方案", "kg:PolicyDocument"),
 )
 #: titles next to which a person's name stands
-PERSON_TITLES = ("教授", "院士", "研究员", "博士", "工程师", "总书记", "书记", "主任", "院长", "校长", "董事长", "专家")
+PERSON_TITLES = (
+    "教授",
+    "院士",
+    "研究员",
+    "博士",
+    "工程师",
+    "总书记",
+    "书记",
+    "主任",
+    "院长",
+    "校长",
+    "董事长",
+    "专家",
+)
 BYLINE = re.compile(r"(?:记者|通讯员)\s+([\u4e00-\u9fff]{2,4})(?=\s|$)")
 #: jieba's tags of words that can be inside a name (nouns, places, organisations, abbreviations ...)
 _NAME_TAGS = {"n", "nz", "ns", "nt", "nr", "nrfg", "nrt", "j", "an", "vn", "l", "b", "s", "eng", "ng", "nw"}
 _MAX_NAME = 24
 #: words that do not make a name of an ending (全国重点实验室 is a kind, not a laboratory)
-_GENERIC = {"全国", "国家", "国家级", "重点", "省级", "市级", "我市", "全市", "本市", "全省", "各", "新型", "相关"}
+_GENERIC = {
+    "全国",
+    "国家",
+    "国家级",
+    "重点",
+    "省级",
+    "市级",
+    "我市",
+    "全市",
+    "本市",
+    "全省",
+    "各",
+    "新型",
+    "相关",
+}
 #: endings that are a word of one character only when jieba cuts them off (材料/所, 工信/部)
 _BARE_ENDINGS = {"所", "社", "部"}
 #: parts of a unit's name that stand before its parent's (市科技局, 宁波高新区管委会 ...)
@@ -213,7 +240,11 @@ def describe(mention: Mention) -> tuple[str, str, str]:
         head = mention.label[: -len(ending[0])]
         english = f"{romanise(head)} {ending[2]}"
         if all(flag in ("ns", "nr", "nrfg") for _, flag, _ in _tokens(head)):
-            return english, "medium", "new organisation; English label is the place name in pinyin and the name's ending"
+            return (
+                english,
+                "medium",
+                "new organisation; English label is the place name in pinyin and the name's ending",
+            )
         return english, "low", "new organisation; English label is a pinyin placeholder: translate it"
     return romanise(mention.label), "low", "new entity; English label is a pinyin placeholder: translate it"
 
@@ -256,7 +287,9 @@ def _quoted_names(sentence: str) -> list[tuple[str, int, str]]:
         if match.group(2):
             inner = match.group(2)
             keyword = next((k for k in NAME_KEYWORDS if inner.endswith(k[0])), None)
-            kind = keyword[1] if keyword else "schema:Periodical" if inner.isascii() else "schema:CreativeWork"
+            kind = (
+                keyword[1] if keyword else "schema:Periodical" if inner.isascii() else "schema:CreativeWork"
+            )
             found.append((inner, match.start(2), kind))
             continue
         inner = match.group(1)
@@ -316,7 +349,12 @@ def _organisations(tokens: list[tuple[str, str, int]]) -> list[tuple[str, int, s
             first += 1
         label = "".join(t[0] for t in tokens[first : index + 1])
         head = label[: -len(_ending(label)[0])]
-        if not head or head in _GENERIC or all(t[0] in _GENERIC for t in tokens[first:index]) and first < index:
+        if (
+            not head
+            or head in _GENERIC
+            or all(t[0] in _GENERIC for t in tokens[first:index])
+            and first < index
+        ):
             continue  # a bare ending (中心, 全国重点实验室) names nothing
         found.append((label, tokens[first][2], _ending(label)[1]))
     return sorted(found, key=lambda f: (-len(f[0]), f[1]))

@@ -17,7 +17,16 @@ _POWERS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000
 _HAN_NUMBER = "[零一二两三四五六七八九十百千万亿]+"
 #: measure words of counts (no unit) and the units the vocabulary knows, by their code
 _COUNTS = "家|名|个|项|所|款|篇|位|人|件|座|批|届"
-_UNITS = {"%": "percent", "％": "percent", "‰": "per-mille", "GPa": "GPa", "元": "yuan", "年": "year", "周年": "year", "载": "year"}
+_UNITS = {
+    "%": "percent",
+    "％": "percent",
+    "‰": "per-mille",
+    "GPa": "GPa",
+    "元": "yuan",
+    "年": "year",
+    "周年": "year",
+    "载": "year",
+}
 
 _FIGURE = re.compile(
     r"(?P<before>超过|超|突破|近|约为|约|可达|达到|达)?"
@@ -28,7 +37,9 @@ _FIGURE = re.compile(
     r"(?P<tail>左右|以上|级)?"
 )
 _FRACTION = re.compile(r"(?<![\d/])(\d+)/(\d+)(?![\d/])")
-_DATE = re.compile(r"(?P<year>(?:19|20)\d\d)年(?:(?P<month>1[0-2]|0?[1-9])月(?:(?P<day>3[01]|[12]\d|0?[1-9])日)?)?")
+_DATE = re.compile(
+    r"(?P<year>(?:19|20)\d\d)年(?:(?P<month>1[0-2]|0?[1-9])月(?:(?P<day>3[01]|[12]\d|0?[1-9])日)?)?"
+)
 _RANK = re.compile(rf"(?:排名|位列|居|位居|排)?第(?P<number>\d+|{_HAN_NUMBER})(?!届|次|批|个|件|期|名单)")
 _CONSECUTIVE = re.compile(rf"连续(?P<number>\d+|{_HAN_NUMBER})年")
 
@@ -157,7 +168,9 @@ def find_figures(sentence: str) -> list[Figure]:
         if match.group("scale") and not unit_word and unit == "":
             kind = "amount"
         found.append(
-            Figure(_written_out(number, match.group("scale")), unit, approx, kind, match.start(), match.group())
+            Figure(
+                _written_out(number, match.group("scale")), unit, approx, kind, match.start(), match.group()
+            )
         )
         taken.append(match.span())
     return sorted(found, key=lambda f: f.start)
@@ -173,7 +186,9 @@ def find_dates(sentence: str) -> list[Date]:
     for match in _DATE.finditer(sentence):
         year, month, day = match.group("year"), match.group("month"), match.group("day")
         if day:
-            found.append(Date(f"{year}-{int(month):02d}-{int(day):02d}", "date", match.start(), match.group()))
+            found.append(
+                Date(f"{year}-{int(month):02d}-{int(day):02d}", "date", match.start(), match.group())
+            )
         elif month:
             found.append(Date(f"{year}-{int(month):02d}", "gYearMonth", match.start(), match.group()))
         else:

@@ -153,9 +153,19 @@ class _Builder:
                 self.keys_by_label[label] = key
                 english = romanise(label)
                 note = "the list the numbered sections belong to; English label is a pinyin placeholder: translate it"
-                self.entity_rows(intro, sentence, Entity(key, label, "kg:SelectionList", english, confidence="low"), note)
+                self.entity_rows(
+                    intro, sentence, Entity(key, label, "kg:SelectionList", english, confidence="low"), note
+                )
                 if article_key:
-                    self.row(intro, sentence, "medium", "", subject=key, predicate="schema:isPartOf", object=article_key)
+                    self.row(
+                        intro,
+                        sentence,
+                        "medium",
+                        "",
+                        subject=key,
+                        predicate="schema:isPartOf",
+                        object=article_key,
+                    )
                 return key
         return ""
 
@@ -165,7 +175,8 @@ class _Builder:
         if section.number is not None:
             event_key = self.event_rows(section, article_key)
         involved: list[str] = []  # participants: concepts are not
-        subjects: list[str] = []  # the entities named so far in the section, for figures with none before them
+        # the entities named so far in the section, for figures with none before them
+        subjects: list[str] = []
         for sentence in sentences:
             mentions = [
                 m
@@ -174,11 +185,15 @@ class _Builder:
                 if m.kind != "tagged-place" or self.article.text.count(m.label) > 1
             ]
             keys = [self.entity_for(section, sentence, m) for m in mentions]
+            mentions = [m for m, k in zip(mentions, keys, strict=True) if k]
+            keys = [k for k in keys if k]
             for mention, key in zip(mentions, keys, strict=True):
                 if key not in involved and mention.kind != "concept":
                     involved.append(key)
             if sentence != section.heading:  # a heading restates a figure its section gives with its sentence
-                self.figure_rows(section, sentence, mentions, keys, subjects[:1] or [event_key or article_key])
+                self.figure_rows(
+                    section, sentence, mentions, keys, subjects[:1] or [event_key or article_key]
+                )
             for link in find_links(sentence, mentions):
                 subject = keys[mentions.index(link.subject)]
                 obj = keys[mentions.index(link.object)]
@@ -213,7 +228,8 @@ class _Builder:
         return any(label in sentence for label in labels)
 
     def event_rows(self, section: Section, article_key: str) -> str:
-        key = self.new_key(section.key, section.key)
+        known = self.known.by_label.get(section.title)
+        key = known if known and known not in self.draft.entities else self.new_key(section.key, section.key)
         heading = section.heading
         dates = [d for s in section.sentences() for d in find_dates(s)]
         english = romanise(section.title)
@@ -231,7 +247,9 @@ class _Builder:
                 object=text,
                 lang=lang,
             )
-        self.row(section, heading, "high", "", subject=key, predicate="kg:eventNumber", object=str(section.number))
+        self.row(
+            section, heading, "high", "", subject=key, predicate="kg:eventNumber", object=str(section.number)
+        )
         if dates:
             date = dates[0]
             evidence = next(s for s in section.sentences() if date.text in s)
@@ -246,7 +264,9 @@ class _Builder:
                 datatype=date.datatype,
             )
         if article_key:
-            self.row(section, heading, "medium", "", subject=key, predicate="schema:isPartOf", object=article_key)
+            self.row(
+                section, heading, "medium", "", subject=key, predicate="schema:isPartOf", object=article_key
+            )
         return key
 
     # ------------------------------------------------------------------ entities
@@ -254,6 +274,8 @@ class _Builder:
         if mention.kind == "known":
             key = self.known.by_label[mention.label]
             if key not in self.draft.entities:
+                if self.known.types.get(key) == "kg:Event":
+                    return ""  # another article's event: its number, date and list are not this article's
                 entity = self.known.entity(key)
                 self.entity_rows(section, sentence, entity, entity.note)
             return key
@@ -273,7 +295,14 @@ class _Builder:
             self.row(section, sentence, sure, note, subject=entity.key, predicate="a", object=entity.type)
         if entity.label:
             self.row(
-                section, sentence, sure, "", subject=entity.key, predicate="rdfs:label", object=entity.label, lang="zh"
+                section,
+                sentence,
+                sure,
+                "",
+                subject=entity.key,
+                predicate="rdfs:label",
+                object=entity.label,
+                lang="zh",
             )
         if entity.english:
             self.row(
@@ -366,12 +395,13 @@ class _Builder:
         ]
         if not candidates:
             return "", ""
-        best = max(candidates, key=lambda p: (sum(char in context for char in set(p.label)), -self.properties.index(p)))
+        best = max(
+            candidates,
+            key=lambda p: (sum(char in context for char in set(p.label)), -self.properties.index(p)),
+        )
         return best.name, best.label
 
 
 def relative_source(article: Path, out: Path) -> str:
     """The article's path as the draft's ``source`` column writes it: relative to the draft's folder, with ``/``."""
     return Path(os.path.relpath(article.resolve(), out.resolve().parent)).as_posix()
-
-
