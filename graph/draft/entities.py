@@ -335,7 +335,9 @@ def _organisations(tokens: list[tuple[str, str, int]]) -> list[tuple[str, int, s
             if _is_year(previous) and first < index:
                 first -= 1  # 2024日本樱花国际科技交流项目: a year opens the name
                 break
-            if previous_flag not in _NAME_TAGS or (previous_flag == "nt" and not parent):
+            if previous_flag not in _NAME_TAGS or (
+                previous_flag == "nt" and not parent and _ending(previous)
+            ):
                 break
             if len(previous) == 1 and previous_flag not in ("ns", "j"):
                 break

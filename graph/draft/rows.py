@@ -149,6 +149,10 @@ class _Builder:
             match = _LIST_NAME.search(sentence)
             if match:
                 label = match.group()
+                if label in self.known.by_label:
+                    key = self.known.by_label[label]
+                    self.entity_for(intro, sentence, Mention(label, match.start(), match.end(), "", "known"))
+                    return key
                 key = self.new_key(label)
                 self.keys_by_label[label] = key
                 english = romanise(label)
