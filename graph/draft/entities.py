@@ -110,6 +110,13 @@ _GENERIC = {
     "新型",
     "相关",
 }
+#: bodies every Chinese text names by the same short word
+STANDARD_BODIES = {
+    "市委": "schema:GovernmentOrganization",
+    "省委": "schema:GovernmentOrganization",
+    "国务院": "schema:GovernmentOrganization",
+    "党中央": "schema:GovernmentOrganization",
+}
 #: endings that are a word of one character only when jieba cuts them off (材料/所, 工信/部)
 _BARE_ENDINGS = {"所", "社", "部"}
 #: parts of a unit's name that stand before its parent's (市科技局, 宁波高新区管委会 ...)
@@ -207,6 +214,9 @@ def find_mentions(sentence: str, known: KnownEntities | None = None) -> list[Men
     tokens = _tokens(sentence)
     for label, start, type_ in _organisations(tokens):
         claim(label, start, type_, "place" if type_ in PLACE_CLASSES else "organisation")
+    for word, _, start in tokens:
+        if word in STANDARD_BODIES:
+            claim(word, start, STANDARD_BODIES[word], "organisation")
     for label, start in _people(sentence, tokens):
         claim(label, start, "schema:Person", "person")
     for label, start, type_ in _quoted_terms(sentence) + _enumerations(tokens):
@@ -367,7 +377,9 @@ def _is_year(word: str) -> bool:
 
 
 #: jieba's tags of words an item of a list may hold (names, nouns, verbal nouns, adjectives of kind)
-_ITEM_TAGS = _NAME_TAGS | {"vn"}
+_ITEM_TAGS = _NAME_TAGS | {"vn", "t"}
+#: tags a list item may hold inside it, not at its ends (科技创新策源地, 成果转化首选地)
+_INNER_TAGS = _ITEM_TAGS | {"uv"}
 _SEPARATORS = {"、"}
 _LAST_SEPARATORS = {"和", "及", "与", "以及"}
 _SKIP = {"m", "x", "uj", "q", "ul"}
@@ -407,16 +419,25 @@ def _enumerations(tokens: list[tuple[str, str, int]]) -> list[tuple[str, int, st
 
 def _trailing_run(item: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
     first = len(item)
-    while first > 0 and item[first - 1][1] in _ITEM_TAGS:
+    while first > 0 and item[first - 1][1] in _INNER_TAGS:
         first -= 1
-    return item[first:]
+    return _trim(item[first:])
 
 
 def _leading_run(item: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
     last = 0
-    while last < len(item) and item[last][1] in _ITEM_TAGS:
+    while last < len(item) and item[last][1] in _INNER_TAGS:
         last += 1
-    return item[:last]
+    return _trim(item[:last])
+
+
+def _trim(run: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    """A run without the verbs and adjectives at its ends (打造科技创新策源地 -> 科技创新策源地)."""
+    while run and run[0][1] in ("v", "a", "uv"):
+        run = run[1:]
+    while run and run[-1][1] in ("v", "a"):
+        run = run[:-1]
+    return run
 
 
 _QUOTED_TERM = re.compile(r"“([^”“]{2,10})”")
@@ -438,7 +459,10 @@ def _people(sentence: str, tokens: list[tuple[str, str, int]]) -> list[tuple[str
                 last += 1
             label = "".join(t[0] for t in tokens[index : last + 1])
             following = tokens[last + 1][0] if last + 1 < len(tokens) else ""
-            if following.startswith(PERSON_TITLES) and 2 <= len(label) <= 4:
+            preceding = tokens[index - 1][0] if index > 0 else ""
+            if (following.startswith(PERSON_TITLES) or preceding.endswith(PERSON_TITLES)) and 2 <= len(
+                label
+            ) <= 4:
                 found.append((label, tokens[index][2]))
             index = last + 1
         else:

@@ -107,17 +107,26 @@ def read_article(text: str) -> Article:
 
 
 def _paragraphs(text: str) -> list[str]:
-    """The non-empty lines, a line broken by the page layout joined with the line after it."""
+    """The non-empty lines, a line broken by the page layout joined with the line after it.
+
+    A line that stops without punctuation is broken when it is long, or when it stands inside a
+    numbered section, where only headings go without it (the intro also holds the title and the
+    byline, which are short lines without punctuation).
+    """
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     joined: list[str] = []
+    in_section = False
     for line in lines:
+        previous = joined[-1] if joined else ""
         if (
-            joined
-            and len(joined[-1]) >= _BROKEN_LINE
-            and not joined[-1].endswith(tuple(_FINAL + "”’）)"))
+            previous
+            and not previous.endswith(tuple(_FINAL + "”’）)"))
             and not _HEADING.match(line)
+            and not _HEADING.match(previous)
+            and (len(previous) >= _BROKEN_LINE or in_section)
         ):
             joined[-1] += line
         else:
             joined.append(line)
+        in_section = in_section or bool(_HEADING.match(line))
     return joined

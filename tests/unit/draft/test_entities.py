@@ -58,3 +58,16 @@ def test_english_labels_say_how_faithful_they_are():
     assert describe(place)[:2] == ("Zhenhai District", "medium")
     university = find_mentions("宁波大学发布成果")[0]  # synthetic
     assert describe(university)[0] == "Ningbo University"
+
+
+def test_a_person_after_a_title_and_a_standard_body():
+    found = mentions("甬江实验室研究员陈克新团队完成。")
+    assert ("陈克新", "schema:Person", "person") in found
+    assert ("市委", "schema:GovernmentOrganization", "organisation") in mentions("市委、市政府作出部署。")  # synthetic
+
+
+def test_items_of_a_list_are_proposed_as_concepts():
+    # synthetic sentence, written for this test
+    labels = [m[0] for m in mentions("资金来自财政、国资、金融、民间资本。") if m[2] == "concept"]
+    assert {"财政", "金融", "民间资本"} <= set(labels)
+    assert "资金" not in labels  # the words before the list are not an item

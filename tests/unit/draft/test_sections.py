@@ -67,3 +67,11 @@ def test_the_article_has_its_ten_events_and_every_sentence_is_in_the_text():
             assert "".join(sentence.split()) in flat, sentence
     # the sentence the layout broke after 新型举 is one sentence again
     assert any("推进新型举国体制宁波实践" in s for s in article.sections[1].sentences())
+
+
+def test_inside_a_section_a_short_line_without_punctuation_is_a_broken_one():
+    # synthetic: the layout broke 世界一流 after 一; in the intro a short line is a title or a byline
+    text = "标题\n\n记者 某某\n\n1 事件\n\n园区锚定世界一\n\n流园区目标。\n"
+    article = read_article(text)
+    assert article.sections[0].paragraphs == ["标题", "记者 某某"]
+    assert article.sections[1].sentences() == ["1 事件", "园区锚定世界一流园区目标。"]
