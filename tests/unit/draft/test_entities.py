@@ -63,7 +63,9 @@ def test_english_labels_say_how_faithful_they_are():
 def test_a_person_after_a_title_and_a_standard_body():
     found = mentions("甬江实验室研究员陈克新团队完成。")
     assert ("陈克新", "schema:Person", "person") in found
-    assert ("市委", "schema:GovernmentOrganization", "organisation") in mentions("市委、市政府作出部署。")  # synthetic
+    assert ("市委", "schema:GovernmentOrganization", "organisation") in mentions(
+        "市委、市政府作出部署。"
+    )  # synthetic
 
 
 def test_items_of_a_list_are_proposed_as_concepts():
