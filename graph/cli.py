@@ -538,6 +538,79 @@ def synth(rows, out_dir, seed, rows_per_entity):
 
 
 @cli.command()
+@click.argument("article", type=click.Path(path_type=Path))
+@click.option(
+    "--known",
+    "known",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="CSV",
+    help="A curated CSV whose entities are linked by key where their labels occur (repeatable).",
+)
+@click.option(
+    "--vocabulary",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_VOCABULARY,
+    show_default=True,
+    help="Vocabulary (Turtle): the classes, properties and units the draft may use.",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path),
+    default=Path("draft.csv"),
+    show_default=True,
+    help="Where to write the draft CSV (replaced whole, never half-written).",
+)
+@click.option(
+    "--compare",
+    "curated",
+    type=click.Path(path_type=Path),
+    metavar="CSV",
+    help="Also print how the draft compares with this curated CSV of the same article.",
+)
+@click.option(
+    "--llm",
+    metavar="URL",
+    help="Also ask this OpenAI-compatible chat-completions endpoint for rows (off by default; nothing is sent without it).",
+)
+def draft(article, known, vocabulary, out_path, curated, llm):
+    """Draft rows of our CSV format from ARTICLE (a Chinese text), each citing its sentence, for review.
+
+    The draft has two review columns, confidence and note, that the build ignores. Check it with
+    kg validate, then keep, correct or delete its rows.
+
+    \b
+    Examples:
+      kg draft data/sources/000_ae5b4b592fd66ac1.txt --out data/draft.csv
+      kg draft article.txt --known data/triples.csv --out data/draft.csv
+      kg draft data/sources/000_ae5b4b592fd66ac1.txt --out data/draft.csv --compare data/triples.csv
+    """
+    from graph.draft import write_draft
+    from graph.draft.compare import compare
+
+    if curated is not None and not curated.is_file():
+        raise InputError(
+            f"{curated}: curated CSV not found. Fix: give the path of a CSV of our format to --compare"
+        )
+    result = write_draft(article, out_path, resolve(vocabulary), list(known), llm)
+    drafted = result.draft
+    err.print(
+        f"wrote {len(drafted.rows)} rows to {out_path}: {len(drafted.entities)} entities,"
+        f" {drafted.figures} figures, {drafted.links} links"
+    )
+    if llm:
+        err.print(
+            f"the model proposed {result.llm_rows} valid rows; dropped {result.llm_not_verbatim} with evidence"
+            f" not in the article and {result.llm_invalid} that failed the row checks"
+        )
+    if curated is not None:
+        text = Path(article).read_text(encoding="utf-8-sig")
+        for line in compare(out_path, curated, text).lines():
+            out.print(line, markup=False, highlight=False)
+
+
+@cli.command()
 @click.argument("directory", type=click.Path(path_type=Path))
 def init(directory):
     """Start a new project in DIRECTORY (new or empty) that `kg build` builds at once.
