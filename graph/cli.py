@@ -10,7 +10,15 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from graph import pipeline
@@ -134,6 +142,21 @@ def source_options(command):
 
 
 MAX_WARNINGS = 50  # every error is printed; past this many, warnings are only counted
+
+
+def counting_progress(quiet: bool) -> Progress:
+    """A progress bar on stderr with counts, percentage, elapsed time and ETA (gone when done)."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=quiet or not err.is_terminal,
+        transient=True,
+    )
 
 
 def report(problems: list[Problem], quiet: bool = False) -> None:
@@ -476,34 +499,57 @@ def serve(source, quiet, host, port, timeout, max_rows, workers, allow_updates, 
     show_default=True,
     help="How to send KG_USER/KG_PASSWORD (digest for Virtuoso's -auth endpoints).",
 )
-def push(source, quiet, endpoint, graph, query_endpoint, no_check, timeout, auth):
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    metavar="TRIPLES",
+    help="Triples per request (the first replaces the graph, the rest add to it)."
+    " Default: one streamed request, or 100000 for Virtuoso.",
+)
+def push(source, quiet, endpoint, graph, query_endpoint, no_check, timeout, auth, chunk_size):
     """Upload the graph to a SPARQL 1.1 Graph Store with HTTP PUT, then check the store holds every triple.
 
-    PUT replaces the graph, so pushing again never duplicates anything. Credentials come from the
-    environment: KG_TOKEN (bearer), or KG_USER and KG_PASSWORD (basic, or digest with --auth digest).
+    The graph is sent as N-Triples (every IRI in full). PUT replaces the graph, so pushing again never
+    duplicates anything. Afterwards the store's count is compared, and a sample of triples is read
+    back and compared term by term. Credentials come from the environment: KG_TOKEN (bearer), or
+    KG_USER and KG_PASSWORD (basic, or digest with --auth digest).
 
     \b
     Examples:
       kg push --endpoint http://localhost:7878/store
       kg push --endpoint http://localhost:3030/ningbo/data --graph https://example.org/ningbo-kg/graph
+      kg push --endpoint http://localhost:8890/sparql-graph-crud-auth --auth digest --graph IRI
     """
     from graph.sparql.push import push_triples
 
     triples, prefixes = read_triples(**source)
-    report = push_triples(
-        triples,
-        endpoint,
-        graph=graph,
-        query_endpoint=query_endpoint,
-        check=not no_check,
-        timeout=timeout,
-        auth=auth_from_environment(auth),
-        prefixes=prefixes,
-    )
+    total = len(set(triples))
+    with counting_progress(quiet) as progress:
+        task = progress.add_task("pushing triples", total=total)
+        report = push_triples(
+            triples,
+            endpoint,
+            graph=graph,
+            query_endpoint=query_endpoint,
+            check=not no_check,
+            timeout=timeout,
+            auth=auth_from_environment(auth),
+            prefixes=prefixes,
+            chunk_size=chunk_size,
+            progress=lambda sent: progress.advance(task, sent),
+        )
     if not quiet:
-        checked = f"; the store holds {report.stored}" if report.stored is not None else " (not checked)"
+        if report.stored is None:
+            checked = " (not checked)"
+        else:
+            checked = (
+                f"; the store holds {report.stored}, and {report.sampled} sampled triples read back match"
+            )
+            if report.normalised:
+                checked += f" (the store normalised: {'; '.join(report.normalised)})"
         err.print(
-            f"pushed {report.sent} triples to {report.target} at {endpoint} in {report.seconds:.2f} s{checked}."
+            f"pushed {report.sent} triples to {report.target} at {endpoint} in {report.seconds:.2f} s"
+            f" ({report.requests} request{'s' if report.requests != 1 else ''}){checked}."
         )
 
 
