@@ -112,7 +112,7 @@ def query_endpoint(
             accept = ACCEPT_BY_FORM.get(query_form(text) or "", ACCEPT)
             response = send(http, "POST", url, "query", data=data, headers={"Accept": accept})
         except RemoteError as exc:
-            if added and " 400 " in str(exc):
+            if added and ": 400 " in str(exc):
                 raise RemoteError(
                     f"{exc}; its line numbers count the {added} PREFIX lines put in front of the query"
                 ) from None
@@ -166,6 +166,10 @@ def explain(response: httpx.Response, action: str, auth_given: bool = False) -> 
         if asked == "digest" and not auth_given:
             return f"{head}: the server asks for Digest credentials; set {ENV_USER} and {ENV_PASSWORD} and add --auth digest"
         if asked == "digest" and not _sent_digest(response):
+            return f"{head}: the server asks for Digest credentials, not the ones sent; add --auth digest"
+        sent = response.request.headers.get("authorization", "").split(" ", 1)[0].lower()
+        if sent == "basic" and response.request.url.path.rstrip("/").endswith("-auth"):
+            # Virtuoso's -auth endpoints refuse Basic credentials without naming the scheme they want
             return f"{head}: the server asks for Digest credentials, not the ones sent; add --auth digest"
         if auth_given:
             return f"{head}: the server refused the credentials in {ENV_USER}/{ENV_PASSWORD} or {ENV_TOKEN}"

@@ -169,18 +169,16 @@ def push_triples(
     if chunk_size is None:
         chunk_size = VIRTUOSO_CHUNK if kind == "virtuoso" else max(1, len(unique))
     bulk = ("no_transaction",) if kind == "oxigraph" else ()
+    # A streamed body (chunked transfer encoding) cannot be sent twice, as a Digest challenge needs,
+    # and not every server reads one: only the Oxigraph server gets it; others get sized chunks.
+    streamed = kind == "oxigraph" and chunk_size >= len(unique) and not isinstance(auth, httpx.DigestAuth)
     headers = {"Content-Type": f"{NTRIPLES}; charset=utf-8" if kind != "oxigraph" else NTRIPLES}
     started = time.monotonic()
     requests, status = 0, 0
     with client(timeout, auth) as http:
         for start in range(0, max(1, len(unique)), chunk_size):
             chunk = unique[start : start + chunk_size]
-            # A streamed body has no length; one chunk of a chunked push is sent whole, which every store takes.
-            body = (
-                ntriples(chunk, progress)
-                if chunk_size >= len(unique)
-                else b"".join(ntriples(chunk, progress))
-            )
+            body = ntriples(chunk, progress) if streamed else b"".join(ntriples(chunk, progress))
             method = "PUT" if start == 0 else "POST"
             response = send(
                 http, method, graph_url(endpoint, graph, *bulk), "upload", content=body, headers=headers
