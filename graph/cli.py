@@ -26,6 +26,7 @@ from graph.defaults import (
     DEFAULT_BASE,
     DEFAULT_CSV,
     DEFAULT_OUT,
+    DEFAULT_PORT,
     DEFAULT_SHAPES,
     DEFAULT_VOCABULARY,
     QUERIES_DIR,
@@ -388,7 +389,7 @@ def query(source, quiet, query_spec, output_format, endpoint, graph, timeout, au
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
-    default=7878,
+    default=DEFAULT_PORT,
     show_default=True,
     help="Port to listen on (0: any free port).",
 )

@@ -34,6 +34,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
+from graph.defaults import DEFAULT_PORT
 from graph.serve.handler import GraphRequest, QueryRequest, Reply, UpdateRequest
 from graph.serve.workers import WorkerPool
 from graph.sparql.query import NamedQuery
@@ -328,7 +329,7 @@ def run(
     store_path: str,
     settings: Settings,
     host: str = "127.0.0.1",
-    port: int = 7878,
+    port: int = DEFAULT_PORT,
     announce: Callable[[str], None] = print,
 ) -> None:
     """Serve until interrupted. The socket is bound first, so ``port`` 0 picks a free port; ``announce``
