@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import json
 import shlex
 import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -105,9 +109,40 @@ def input_options(command):
                 f"{DEFAULT_CSV}: not found in this folder. Fix: run kg in a project folder, name the CSV"
                 " files, or start a project with kg init DIR"
             )
-        return command(list(csv_files) or [DEFAULT_CSV], options, quiet, **kwargs)
+        with stdin_as_file(list(csv_files)) as paths:
+            return command(paths or [DEFAULT_CSV], options, quiet, **kwargs)
 
     return wrapper
+
+
+_STDIN_COPIES: dict[str, str] = {}  # the temporary copy of stdin, and the name problems call it by
+
+
+@contextlib.contextmanager
+def stdin_as_file(paths: list[Path]) -> Iterator[list[Path]]:
+    """``paths`` with ``-`` replaced by a temporary copy of stdin (CSV read once, as sqlite-utils does).
+
+    The copy's folder links to every entry of the current folder and then of data/, so the ``source``
+    cells of rows read from stdin name their documents relative to the current folder, or to data/
+    as the project's own CSV does.
+    """
+    if Path("-") not in paths:
+        yield paths
+        return
+    folder = Path(tempfile.mkdtemp(prefix="kg-stdin-"))
+    try:
+        for place in (Path.cwd(), DEFAULT_CSV.parent):
+            for entry in place.iterdir() if place.is_dir() else ():
+                if not (folder / entry.name).exists():
+                    (folder / entry.name).symlink_to(entry.resolve())
+        copy = folder / "-.csv"
+        while copy.exists():
+            copy = copy.with_name("_" + copy.name)
+        copy.write_bytes(sys.stdin.buffer.read())
+        _STDIN_COPIES[str(copy)] = "<stdin>"
+        yield [copy if path == Path("-") else path for path in paths]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def source_options(command):
@@ -164,20 +199,24 @@ def report(problems: list[Problem], quiet: bool = False) -> None:
     """Print each problem on one line: every error, and warnings (up to MAX_WARNINGS) unless quiet."""
     warnings = 0
     for problem in problems:
+        text = str(problem)
+        for copy, name in _STDIN_COPIES.items():
+            text = text.replace(copy, name)
         if problem.is_error:
-            err.print(str(problem), style="red", markup=False)
+            err.print(text, style="red", markup=False)
         elif not quiet:
             warnings += 1
             if warnings <= MAX_WARNINGS:
-                err.print(str(problem), style="yellow", markup=False)
+                err.print(text, style="yellow", markup=False)
     if warnings > MAX_WARNINGS:
         err.print(f"... and {warnings - MAX_WARNINGS} more warnings ({warnings} in all).", style="yellow")
 
 
-def fail(problems: list[Problem], quiet: bool) -> None:
+def fail(problems: list[Problem], quiet: bool, writes: bool = True) -> None:
+    """Print the problems and a count, then exit 1; ``writes`` says the command would have written files."""
     report(problems, quiet)
     errors = sum(p.is_error for p in problems)
-    err.print(f"{errors} error(s); nothing was written.", style="bold red")
+    err.print(f"{errors} error(s){'; nothing was written' if writes else ''}.", style="bold red")
     sys.exit(1)
 
 
@@ -214,14 +253,8 @@ def build(csv_files, options, quiet, out_dir, formats):
     On any error nothing is written and every problem is printed, one per line.
     """
     chosen = list(formats) or list(EXPORTERS)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=quiet,
-        transient=True,
-    ) as progress:
+    with counting_progress(quiet) as progress:
+        # the steps: validating, then one per export
         task = progress.add_task("validating", total=len(chosen) + 1)
         graph, problems = pipeline.check(csv_files, **options)
         if graph is None:
@@ -244,10 +277,17 @@ def build(csv_files, options, quiet, out_dir, formats):
 @cli.command()
 @input_options
 def validate(csv_files, options, quiet):
-    """Check CSV_FILES (default data/triples.csv) without writing anything; exit 1 on any error."""
+    """Check CSV_FILES (default data/triples.csv; - reads stdin) without writing anything; exit 1 on any error.
+
+    \b
+    Examples:
+      kg validate
+      kg validate more-facts.csv
+      cat data/triples.csv | kg validate -
+    """
     graph, problems = pipeline.check(csv_files, **options)
     if graph is None:
-        fail(problems, quiet)
+        fail(problems, quiet, writes=False)
     report(problems, quiet)
     if not quiet:
         err.print(f"valid: {len(graph.facts.facts)} facts, {len(graph)} triples, {len(problems)} warning(s).")
@@ -255,22 +295,68 @@ def validate(csv_files, options, quiet):
 
 @cli.command()
 @input_options
-def stats(csv_files, options, quiet):
-    """Count entities by class and facts by property."""
+@click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(["table", "csv", "json"]),
+    help="table (default on a terminal), csv (default when piped: kind,term,label_zh,label_en,count) or json.",
+)
+def stats(csv_files, options, quiet, output_format):
+    """Count entities by class and facts by property (results on stdout, diagnostics on stderr).
+
+    \b
+    Examples:
+      kg stats
+      kg stats --format csv > counts.csv
+      kg stats -f json | jq '.classes[0]'
+    """
     graph, problems = pipeline.check(csv_files, **options)
     if graph is None:
-        fail(problems, quiet)
+        fail(problems, quiet, writes=False)
+    report(problems, quiet)
     vocabulary = graph.facts.vocabulary
-    for title, counts in (("class", graph.count_by_class()), ("property", graph.count_by_predicate())):
-        table = Table(title=f"by {title}")
-        table.add_column(title)
+    groups = {"class": graph.count_by_class(), "property": graph.count_by_predicate()}
+    rows = {
+        kind: [
+            {
+                "term": vocabulary.shorten(str(term)),
+                "label_zh": vocabulary.labels(term).get("zh", ""),
+                "label_en": vocabulary.labels(term).get("en", ""),
+                "count": count,
+            }
+            for term, count in sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
+        ]
+        for kind, counts in groups.items()
+    }
+    chosen = output_format or ("table" if out.is_terminal else "csv")
+    if chosen == "json":
+        document = {
+            "triples": len(graph),
+            "facts": len(graph.facts.facts),
+            "classes": rows["class"],
+            "properties": rows["property"],
+        }
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        return
+    if chosen == "csv":
+        import csv as csv_module
+
+        writer = csv_module.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["kind", "term", "label_zh", "label_en", "count"])
+        for kind, found in rows.items():
+            for row in found:
+                writer.writerow([kind, row["term"], row["label_zh"], row["label_en"], row["count"]])
+        if not quiet:
+            err.print(f"{len(graph)} triples, {len(graph.facts.facts)} facts")
+        return
+    for kind, found in rows.items():
+        table = Table(title=f"by {kind}")
+        table.add_column(kind)
         table.add_column("label")
         table.add_column("count", justify="right")
-        for term, count in sorted(counts.items(), key=lambda item: (-item[1], str(item[0]))):
-            labels = vocabulary.labels(term)
-            table.add_row(
-                vocabulary.shorten(str(term)), labels.get("zh", "") + " / " + labels.get("en", ""), str(count)
-            )
+        for row in found:
+            table.add_row(row["term"], row["label_zh"] + " / " + row["label_en"], str(row["count"]))
         out.print(table)
     out.print(f"{len(graph)} triples, {len(graph.facts.facts)} facts")
 
@@ -319,7 +405,8 @@ QUERY_FORMATS = ["table", *RESULT_FORMATS, *GRAPH_FORMATS]
 def query(source, quiet, query_spec, output_format, endpoint, graph, timeout, auth, queries_dir, list_only):
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the graph and print the answer.
 
-    QUERY is the query text, a .rq file, or the name of a query in data/queries/ (see --list).
+    QUERY is the query text, a .rq file, the name of a query in data/queries/ (see --list), or - to
+    read the query from stdin.
     The vocabulary's prefixes (kg:, rdfs:, schema: ...) and ent:, stmt:, ev:, src: need no PREFIX lines.
 
     \b
@@ -329,6 +416,7 @@ def query(source, quiet, query_spec, output_format, endpoint, graph, timeout, au
       kg query my-question.rq --rdf exports/graph.nt --format json
       kg query 'DESCRIBE ent:ningbo-hitech-zone' --format turtle
       kg query QUERY --endpoint http://localhost:7878/query
+      echo 'ASK { ?s kg:rank 10 }' | kg query -
     """
     if list_only:
         for named in example_queries(queries_dir):
@@ -336,6 +424,10 @@ def query(source, quiet, query_spec, output_format, endpoint, graph, timeout, au
         return
     if not query_spec:
         raise click.UsageError("give a QUERY (text, .rq file or name), or --list")
+    if query_spec == "-":
+        query_spec = sys.stdin.read()
+        if not query_spec.strip():
+            raise click.UsageError("QUERY is -, but stdin held no query text")
     named = find_query(query_spec, queries_dir)
     if endpoint:
         if source["csv_paths"] or source["rdf"]:
@@ -448,6 +540,11 @@ def serve(source, quiet, host, port, timeout, max_rows, workers, allow_updates, 
     """
     from graph.serve.app import Settings, prepare_store, run
 
+    given = click.get_current_context().get_parameter_source("explorer") != click.core.ParameterSource.DEFAULT
+    if given and not explorer.is_file():
+        raise InputError(
+            f"--explorer {explorer}: no such file. Fix: run kg build to write exports/graph.html, or give its path"
+        )
     if host not in ("127.0.0.1", "localhost", "::1") and not host.startswith("127.") and not quiet:
         err.print(
             f"warning: listening on {host}: the endpoint is reachable from other machines", style="yellow"
