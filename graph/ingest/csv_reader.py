@@ -34,6 +34,8 @@ COLUMNS = (
     "evidence",
 )
 REQUIRED_COLUMNS = ("subject", "predicate", "object", "source", "section", "evidence")
+#: review columns a draft carries for its curator (`kg draft`); accepted in the header, ignored by the build
+REVIEW_COLUMNS = ("confidence", "note")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # every byte but the control characters (UTF-8 uses bytes below 0x80 only for themselves)
@@ -72,7 +74,7 @@ class CsvRecords:
         columns = self.columns
         width = len(columns)
         order = [columns.index(c) if c in columns else width for c in COLUMNS]  # width: the '' appended
-        in_order = order == list(range(len(COLUMNS)))
+        in_order = order == list(range(len(COLUMNS))) and width == len(COLUMNS)
         problems, name, has_control = self.problems, self.name, self._has_control
         header_row = self._header_row
         strip = str.strip
@@ -250,7 +252,7 @@ def _check_header(header: list[str], name: str, problems: list[Problem]) -> list
             )
             ok = False
         seen.add(column)
-        if column not in COLUMNS:
+        if column not in COLUMNS and column not in REVIEW_COLUMNS:
             close = difflib.get_close_matches(column, COLUMNS, n=1, cutoff=0.6)
             hint = (
                 f"rename it to '{close[0]}'" if close else "delete it; the columns are " + ", ".join(COLUMNS)

@@ -49,6 +49,7 @@ def test_build_writes_every_export(write_csv, tmp_path):
         "graph.html",
         "analysis.json",
         "analysis.csv",
+        "graph.gexf",
     }
 
 

@@ -194,6 +194,8 @@
     if (edgeChanges.length) edges.update(edgeChanges);
     state.counts = [visibleNodes, visibleEdges];
     showStatus();
+    // after every filter that changes what is shown, fit the view to it (the neighbourhood fits itself)
+    if (nodeChanges.length && !state.hood && visibleNodes) fitFree(entities.map((_, i) => i).filter((i) => nodeShown[i]));
   }
   function showStatus() {
     const [v, e] = state.counts || [N, DATA.edges.length];
@@ -647,6 +649,7 @@
     colour: () => state.colour,
     nodeGroup: (iri) => { const i = entities.findIndex((e) => e[0] === iri); return i < 0 ? null : nodes.get(i).group; },
     ranking: () => (analysis.ranking || []).map((r) => entities[r[0]][0]),
-    path: () => (state.path ? state.path.nodes.map((i) => entities[i][0]) : null)
+    path: () => (state.path ? state.path.nodes.map((i) => entities[i][0]) : null),
+    scale: () => network.getScale()
   };
 })();
