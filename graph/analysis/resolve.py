@@ -2,7 +2,7 @@
 
 Names are compared after normalising (full-width to half-width, case, punctuation and spaces,
 the usual Chinese organisation prefixes and suffixes such as 宁波市 or 有限公司, English articles),
-by pinyin (when :mod:`pypinyin` is installed), by containment, and as abbreviations (宁波材料所 of
+by pinyin (:mod:`pypinyin`), by containment, and as abbreviations (宁波材料所 of
 中国科学院宁波材料技术与工程研究所: the short name's characters in order in the long one). Two
 entities of different classes score half. Pairs already decided in ``same-as.csv`` are never
 proposed again: the decisions are data, applied by the build (see :mod:`graph.model.same_as`).
@@ -129,7 +129,7 @@ def pinyin(text: str) -> str | None:
         return None
     try:
         from pypinyin import lazy_pinyin
-    except ImportError:  # optional: pip install 'ningbo-kg[resolve]'
+    except ImportError:  # a dependency of the package; without it, names are compared without pinyin
         return None
     return "".join(lazy_pinyin(text))
 
