@@ -2,7 +2,7 @@
 
 Nothing is sent anywhere unless the option is given. Each section goes out on its own with the
 CSV header and a request for rows in our format; every row that comes back is checked by the
-same row rules as a CSV (:class:`graph.ingest.row_rules.RowReader`), and a row whose evidence is
+same row rules as a CSV (:class:`graph.ingest.row_rules.RowRules`), and a row whose evidence is
 not verbatim in the article is dropped and counted: the model proposes, the text decides.
 """
 
@@ -16,10 +16,11 @@ from pathlib import Path
 
 import httpx
 
+from graph.defaults import DEFAULT_BASE
 from graph.draft.sections import Article
 from graph.errors import InputError
-from graph.ingest.csv_reader import COLUMNS, Row
-from graph.ingest.row_rules import RowReader
+from graph.ingest.csv_reader import COLUMNS
+from graph.ingest.row_rules import RowRules
 from graph.model.namespaces import EntityNamespace
 from graph.model.vocabulary import Vocabulary
 
@@ -50,7 +51,7 @@ def llm_rows(
 ) -> LlmRows:
     """Ask the endpoint at ``url`` (``.../v1/chat/completions``) for rows of each section, and keep the valid ones."""
     properties = ", ".join(sorted(vocabulary.shorten(str(p)) for p in vocabulary.properties))
-    reader = RowReader(vocabulary, EntityNamespace("https://example.org/ningbo-kg/"))
+    rules = RowRules(vocabulary, EntityNamespace(DEFAULT_BASE))
     text = re.sub(r"\s+", "", article.text)
     result = LlmRows([])
     with httpx.Client(timeout=timeout) as client:
@@ -80,7 +81,7 @@ def llm_rows(
                 if re.sub(r"\s+", "", row["evidence"]) not in text:
                     result.not_verbatim += 1
                     continue
-                fact, problems = reader.read(Row(f"llm:{section.key}", number, row), out)
+                fact, problems = rules.read(f"llm:{section.key}", number, [row[c] for c in COLUMNS], out)
                 if fact is None or any(p.is_error for p in problems):
                     result.invalid += 1
                     continue

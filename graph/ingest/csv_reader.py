@@ -150,6 +150,39 @@ class CsvRecords:
         )
 
 
+@dataclass(slots=True)
+class Row:
+    """One CSV record: its 1-based row number (the header is row 1) and its cells by column name."""
+
+    file: str
+    number: int
+    cells: dict[str, str]
+
+    def __getitem__(self, column: str) -> str:
+        return self.cells.get(column, "")
+
+
+@dataclass
+class CsvFile:
+    """The rows of one CSV file and the problems met reading it."""
+
+    path: Path
+    rows: list[Row]
+    problems: list[Problem]
+
+
+def read_rows(path: Path | str, display_name: str | None = None) -> CsvFile:
+    """Read ``path`` strictly into a list of rows (for tools that read a CSV as text, such as ``kg draft``);
+    never raises for bad content: the problems are returned instead. The build streams with :func:`open_records`.
+    """
+    records = open_records(path, display_name)
+    rows = [
+        Row(records.name, number, dict(zip(COLUMNS, cells, strict=True)))
+        for number, cells in records.records()
+    ]
+    return CsvFile(Path(path), [] if records.not_utf8 else rows, records.problems)
+
+
 def open_records(path: Path | str, display_name: str | None = None) -> CsvRecords:
     """Check the file's header (and whether it holds control characters); the records are then read
     lazily by ``records()``, which also finds bytes that are not UTF-8 (see ``not_utf8``)."""
