@@ -379,7 +379,7 @@ def _compact_jsonld(graph: KnowledgeGraph, context: dict[str, str]) -> dict | No
                 key = symbol(predicate)
                 if not is_literal:
                     entry = {"@id": shrink(value)}
-                elif datatype in _NATIVE:
+                elif datatype in _NATIVE and _native_round_trips(value, datatype):
                     entry = rdflib_literal(value, datatype, "").toPython()
                 elif datatype:
                     entry = {"@type": symbol(datatype), "@value": value}
@@ -432,6 +432,22 @@ def _split_iri(iri: str) -> tuple[str, str]:
     return iri, ""
 
 
+def _native_round_trips(value: str, datatype: str) -> bool:
+    """Whether a JSON-LD reader takes a native JSON value back as this very literal.
+
+    A reader makes xsd:integer of a JSON number without fraction or exponent below 10^21 and
+    xsd:double (in its own canonical form) of any other, and many JSON parsers hold numbers as
+    doubles: so doubles and integers beyond 2^53 stay typed ``{"@value": ..., "@type": ...}``
+    objects (JSON has no INF or NaN at all).
+    """
+    if datatype == _XSD_INTEGER:
+        return _CANONICAL_INTEGER.fullmatch(value) is not None and abs(int(value)) < 2**53
+    return datatype != _XSD_DOUBLE
+
+
+_XSD_INTEGER = str(XSD.integer)
+_XSD_DOUBLE = str(XSD.double)
+_CANONICAL_INTEGER = re.compile(r"-?[1-9][0-9]*|0")
 _GEN_DELIMS = (":", "/", "?", "#", "[", "]", "@")
 _NATIVE = {str(XSD.boolean), str(XSD.integer), str(XSD.double), str(XSD.string)}
 _RDF_NIL = str(RDF.nil)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 
 import pyoxigraph as ox
@@ -228,7 +229,12 @@ def test_jsonld_is_the_document_rdflib_makes(which, write_csv):
         ]
         kg = graph.build([write_csv(rows)], shapes=None)
     assert rdf._compact_jsonld(kg, {**graph_prefixes(kg.prefixes, kg.base), "@base": kg.base}) is not None
-    assert rdf.jsonld_document(kg) == rdflib_jsonld(kg)
+    # rdflib writes a double as a native JSON number, which a reader takes back as another value:
+    # ours stays a typed value, the one difference
+    expected = json.loads(
+        json.dumps(rdflib_jsonld(kg)).replace("2500.0", '{"@type": "xsd:double", "@value": "2500.0"}')
+    )
+    assert rdf.jsonld_document(kg) == rdf._ordered(expected)
 
 
 def test_jsonld_of_a_graph_rdflib_compacts_otherwise_comes_from_rdflib():

@@ -47,14 +47,18 @@ def candidates(rng: random.Random) -> list[str]:
 
 
 def rdflibs_form(value: str, datatype: str) -> str:
-    """The reference: our check of the value, then rdflib's own literal (what the builder made before)."""
+    """The reference: our check of the value, then rdflib's own literal (what the builder made before),
+    except where rdflib's form is another value: dates and dateTimes are kept as written (rdflib
+    drops the time zone and cuts fractions of a second), and the special doubles take XSD's names."""
     checker = terms._CHECKERS.get(datatype)
     if checker is not None:
         checker(value)
+    if datatype in (str(xsd("date")), str(xsd("dateTime"))):
+        return value
     literal = Literal(value, datatype=URIRef(datatype))
     if checker is None and datatype != str(xsd("string")) and getattr(literal, "ill_typed", False):
         raise TermError("ill-typed")
-    return str(literal)
+    return {"inf": "INF", "-inf": "-INF", "nan": "NaN"}.get(str(literal), str(literal))
 
 
 @pytest.mark.parametrize("name", CHECKED)
@@ -69,7 +73,10 @@ def test_canonical_forms_are_rdflibs(name):
             continue
         lexical, found_datatype, language = literal_form(value, datatype)
         assert (lexical, found_datatype, language) == (expected, datatype, "")
-        assert rdflib_literal(lexical, found_datatype, language) == Literal(value, datatype=URIRef(datatype))
+        if lexical != "NaN":
+            assert rdflib_literal(lexical, found_datatype, language) == Literal(
+                value, datatype=URIRef(datatype)
+            )
 
 
 @pytest.mark.parametrize("name", ["integer", "positiveInteger", "nonNegativeInteger", "decimal", "boolean",

@@ -1,0 +1,80 @@
+"""Every value of the CSV comes out of every RDF export unchanged, or is refused with its row."""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+import pytest
+
+import graph
+from graph.errors import ValidationFailed
+from graph.export import rdf
+from tests.conftest import EV, GOOD_ROWS
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def exported_literals(kg, rdf_format) -> set[tuple[str, str]]:
+    """(lexical form, datatype) of every literal of skos:altLabel after a round trip through ``rdf_format``."""
+    if rdf_format == "json-ld":
+        text = json.dumps(rdf.jsonld_document(kg)).encode()
+        rdf_format = ox.RdfFormat.JSON_LD
+    else:
+        text = rdf.serialize(kg, rdf_format)
+    return {
+        (t.object.value, t.object.datatype.value)
+        for t in ox.parse(text, format=rdf_format)
+        if t.predicate.value.endswith("altLabel") and isinstance(t.object, ox.Literal)
+    }
+
+
+VALUES = [
+    ("2024-12-23+08:00", "date", "2024-12-23+08:00"),
+    ("2024-12-23Z", "date", "2024-12-23Z"),
+    ("2024-12-23T09:30:00.123456789-05:00", "dateTime", "2024-12-23T09:30:00.123456789-05:00"),
+    ("INF", "double", "INF"),
+    ("-INF", "double", "-INF"),
+    ("NaN", "double", "NaN"),
+    ("1e400", "double", "INF"),
+    ("2.3E9", "double", "2300000000.0"),
+    ("-0", "double", "-0.0"),
+    ("1000000000000000000000", "integer", "1000000000000000000000"),
+    ("12345678901234567891", "integer", "12345678901234567891"),
+]
+
+
+@pytest.mark.parametrize(
+    "rdf_format", [ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML, "json-ld"], ids=str
+)
+def test_typed_values_keep_their_value_in_every_export(rdf_format, write_csv):
+    rows = [*GOOD_ROWS] + [f",zone,skos:altLabel,{value},{dt},,,,{EV}" for value, dt, _ in VALUES]
+    kg = graph.build([write_csv(rows)], shapes=None)
+    assert exported_literals(kg, rdf_format) >= {(canonical, XSD + dt) for _, dt, canonical in VALUES}
+
+
+def test_jsonld_has_no_bare_infinity_and_no_native_double(write_csv):
+    rows = [*GOOD_ROWS, f",zone,skos:altLabel,INF,double,,,,{EV}", f",zone,skos:altLabel,2.5,double,,,,{EV}"]
+    text = json.dumps(rdf.jsonld_document(graph.build([write_csv(rows)], shapes=None)), allow_nan=False)
+    assert "Infinity" not in text
+
+
+@pytest.mark.parametrize(
+    ("value", "datatype"),
+    [
+        ("2024-12-23+14:30", "date"),
+        ("2024-12-23T10:00:00-15:00", "dateTime"),
+        ("2024-12-23T24:30:00", "dateTime"),
+        ("10100-02-29", "date"),
+        ("9223372036854775808", "xsd:long"),
+        ("-129", "xsd:byte"),
+        ("256", "xsd:unsignedByte"),
+    ],
+)
+def test_out_of_range_values_are_refused_with_row_and_column(value, datatype, write_csv):
+    rows = [*GOOD_ROWS, f",zone,skos:altLabel,{value},{datatype},,,,{EV}"]
+    with pytest.raises(ValidationFailed) as failure:
+        graph.build([write_csv(rows)], shapes=None)
+    errors = [p for p in failure.value.problems if p.is_error]
+    assert len(errors) == 1 and errors[0].row == 9 and errors[0].column == "object"
+    assert value in errors[0].message
