@@ -229,9 +229,15 @@ def _turtle_header(prefixes: dict[str, str]) -> str:
 
 
 def escape_local_name(local: str) -> str | None:
-    """The local part of a prefixed name as Oxigraph writes it, or None when it cannot be written."""
+    """The local part of a prefixed name as Oxigraph writes it, or None when it cannot be written.
+
+    A local name ending in '.' is valid Turtle only as ``\\.``, which rdflib cannot read: such an
+    IRI is written in full.
+    """
     if _SIMPLE_LOCAL.fullmatch(local):
         return local
+    if local.endswith("."):
+        return None
     out = []
     last = len(local) - 1
     for index, char in enumerate(local):
@@ -295,9 +301,13 @@ def serialize(graph: KnowledgeGraph, rdf_format: ox.RdfFormat) -> bytes:
         return "".join(ntriples_chunks(graph.table)).encode()
     if rdf_format == ox.RdfFormat.TURTLE:
         return "".join(turtle_chunks(graph)).encode()
-    return ox.serialize(
+    text = ox.serialize(
         graph.oxigraph_triples, format=rdf_format, prefixes=graph_prefixes(graph.prefixes, graph.base)
     )
+    if rdf_format == ox.RdfFormat.RDF_XML:
+        # a raw carriage return reads back as a line feed in XML; only a literal can hold one
+        text = text.replace(b"\r", b"&#13;")
+    return text
 
 
 def write_turtle(graph: KnowledgeGraph, path: Path) -> None:

@@ -147,7 +147,7 @@ def literal_form(value: str, datatype: str | None, language: str = "") -> Litera
     ('7', 'http://www.w3.org/2001/XMLSchema#integer', '')
     """
     if is_text(datatype, language):
-        return value, "" if language else (datatype or ""), language
+        return value, "", language  # xsd:string and a plain literal are one term (RDF 1.1)
     checker = _CHECKERS.get(datatype)
     if checker is not None:
         checker(value)

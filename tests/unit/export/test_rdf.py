@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 
 import pyoxigraph as ox
 import pytest
@@ -69,7 +70,19 @@ def oxigraph_text(kg: KnowledgeGraph, rdf_format: ox.RdfFormat) -> bytes:
             obj = ox.Literal(value)
         triples.append(ox.Triple(ox.NamedNode(subject), ox.NamedNode(p), obj))
     prefixes = None if rdf_format == ox.RdfFormat.N_TRIPLES else graph_prefixes(kg.prefixes, kg.base)
-    return ox.serialize(triples, format=rdf_format, prefixes=prefixes)
+    text = ox.serialize(triples, format=rdf_format, prefixes=prefixes)
+    if prefixes is None:
+        return text
+
+    # the one difference: a local name ending in '\.' (which rdflib cannot read) is written as the full IRI
+    def full_iri(match: re.Match) -> bytes:
+        local = re.sub(rb"\\(.)", rb"\1", match.group(2)).decode()
+        return f"<{prefixes[match.group(1).decode()]}{local}>".encode()
+
+    return _DOT_LOCAL.sub(full_iri, text)
+
+
+_DOT_LOCAL = re.compile(rb"(?<=[\s(])([A-Za-z][A-Za-z0-9_-]*|):((?:[^\s\\<>\"]|\\.)*\\\.)(?=[\s;,])")
 
 
 def oxigraph_triple(triple) -> ox.Triple:

@@ -10,6 +10,7 @@ import pytest
 import graph
 from graph.errors import ValidationFailed
 from graph.export import rdf
+from graph.pipeline import check
 from tests.conftest import EV, GOOD_ROWS
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -78,3 +79,74 @@ def test_out_of_range_values_are_refused_with_row_and_column(value, datatype, wr
     errors = [p for p in failure.value.problems if p.is_error]
     assert len(errors) == 1 and errors[0].row == 9 and errors[0].column == "object"
     assert value in errors[0].message
+
+
+def test_a_carriage_return_survives_rdfxml_and_graphml(write_csv, tmp_path):
+    import networkx as nx
+
+    from graph.export.graphml import write_graphml
+
+    rows = [*GOOD_ROWS, f',zone,skos:altLabel,"a\rb",,en,,,{EV}']
+    kg = graph.build([write_csv(rows)], shapes=None)
+    values = {
+        t.object.value for t in ox.parse(rdf.serialize(kg, ox.RdfFormat.RDF_XML), format=ox.RdfFormat.RDF_XML)
+    }
+    assert "a\rb" in values
+    write_graphml(kg, tmp_path / "g.graphml")
+    texts = [
+        str(v) for _, data in nx.read_graphml(tmp_path / "g.graphml").nodes(data=True) for v in data.values()
+    ]
+    assert any("a\rb" in text for text in texts)
+
+
+def test_graphml_does_not_depend_on_lxml(write_csv, tmp_path, monkeypatch):
+    import networkx as nx
+
+    from graph.export.graphml import write_graphml
+
+    kg = graph.build([write_csv([*GOOD_ROWS])], shapes=None)
+    write_graphml(kg, tmp_path / "a.graphml")
+    monkeypatch.setattr(
+        nx, "write_graphml", lambda *a, **k: pytest.fail("the lxml-dependent writer was used")
+    )
+    write_graphml(kg, tmp_path / "b.graphml")
+    assert (tmp_path / "a.graphml").read_bytes() == (tmp_path / "b.graphml").read_bytes()
+
+
+@pytest.mark.parametrize("bad", ["\ufffe", "\uffff", "\x1f", "\x0b"])
+@pytest.mark.parametrize("where", ["start", "middle", "end"])
+def test_non_characters_and_control_characters_are_reported_even_at_a_cells_ends(bad, where, write_csv):
+    cell = {"start": bad + "ab", "middle": "a" + bad + "b", "end": "ab" + bad}[where]
+    rows = [*GOOD_ROWS, f",zone,skos:altLabel,{cell},,en,,,{EV}"]
+    with pytest.raises(ValidationFailed) as failure:
+        graph.build([write_csv(rows)], shapes=None)
+    errors = [p for p in failure.value.problems if p.is_error]
+    assert [(p.row, p.column) for p in errors] == [(9, "object")]
+    assert f"U+{ord(bad):04X}" in errors[0].message
+
+
+def test_a_plain_literal_and_the_same_xsd_string_are_one_value(write_csv):
+    rows = [*GOOD_ROWS, f",zone,skos:altLabel,same,,,,,{EV}", f",zone,skos:altLabel,same,string,,,,{EV}"]
+    kg, problems = check([write_csv(rows)], shapes=None)
+    lines = rdf.serialize(kg, ox.RdfFormat.N_TRIPLES).decode().splitlines()
+    assert len(lines) == len(set(lines))
+    assert len(kg) == len(set(ox.parse("\n".join(lines).encode(), format=ox.RdfFormat.N_TRIPLES)))
+    assert [p.row for p in problems if "duplicate" in p.message.lower()] == [10]
+
+
+def test_lang_string_without_a_language_is_refused(write_csv):
+    rows = [*GOOD_ROWS, f",zone,skos:altLabel,text,rdf:langString,,,,{EV}"]
+    with pytest.raises(ValidationFailed) as failure:
+        graph.build([write_csv(rows)], shapes=None)
+    assert [(p.row, p.column) for p in failure.value.problems if p.is_error] == [(9, "lang")]
+
+
+def test_turtle_local_names_ending_in_a_dot_are_written_so_rdflib_reads_them(write_csv):
+    import rdflib
+
+    rows = [*GOOD_ROWS, f",zone,skos:altLabel,<https://schema.org/x.>,iri,,,,{EV}"]
+    kg = graph.build([write_csv(rows)], shapes=None)
+    text = rdf.serialize(kg, ox.RdfFormat.TURTLE)
+    assert b"\\." not in text
+    parsed = rdflib.Graph().parse(data=text.decode(), format="turtle")
+    assert len(parsed) == len(kg)
