@@ -362,19 +362,20 @@ def _compact_jsonld(graph: KnowledgeGraph, context: dict[str, str]) -> dict | No
     ):
         return None  # RDF lists, a term that is itself a namespace, a table not from the builder
 
-    def symbol(iri: str) -> str:  # rdflib's Context.to_symbol
+    def symbol(iri: str) -> str:  # rdflib's Context.to_symbol, where it reads back as the same IRI
         ns, name = _split_iri(iri)
         prefix = prefixes.get(ns)
-        return f"{prefix}:{name}" if prefix else iri
+        return f"{prefix}:{name}" if prefix and _SAFE_SUFFIX.fullmatch(name) else iri
 
-    def shrink(iri: str) -> str:  # rdflib's Context.shrink_iri
+    def shrink(iri: str) -> str:  # rdflib's Context.shrink_iri, where it reads back as the same IRI
         ns, name = _split_iri(iri)
         prefix = prefixes.get(ns)
-        if prefix:
+        if prefix and _SAFE_SUFFIX.fullmatch(name):
             return f"{prefix}:{name}"
-        if iri == base:
-            return ""
-        return iri[len(domain) :] if iri.startswith(domain) else iri
+        relative = iri[len(domain) :]
+        if iri.startswith(domain + "/") and _SAFE_PATH.fullmatch(relative):
+            return relative
+        return iri  # the base itself too: "" would resolve to it only without a fragment or query
 
     nodes: dict[str, dict] = {}
     for subject, items in graph.table.blocks():
@@ -458,6 +459,11 @@ def _native_round_trips(value: str, datatype: str) -> bool:
 _XSD_INTEGER = str(XSD.integer)
 _XSD_DOUBLE = str(XSD.double)
 _CANONICAL_INTEGER = re.compile(r"-?[1-9][0-9]*|0")
+# What may follow a prefix or the base's domain so that every JSON-LD reader resolves it to the same
+# IRI: no '//' (read as an authority), no '.' or '..' segments (removed on resolution), no '?' or '#'.
+_SEGMENT = r"(?!\.\.?(?:/|$))[^/?#]"  # a path segment that is not '.' or '..'
+_SAFE_SUFFIX = re.compile(rf"(?!/)(?:{_SEGMENT}*)(?:/{_SEGMENT}+)*")
+_SAFE_PATH = re.compile(rf"(?:/{_SEGMENT}+)+/?|/")
 _GEN_DELIMS = (":", "/", "?", "#", "[", "]", "@")
 _NATIVE = {str(XSD.boolean), str(XSD.integer), str(XSD.double), str(XSD.string)}
 _RDF_NIL = str(RDF.nil)

@@ -150,3 +150,37 @@ def test_turtle_local_names_ending_in_a_dot_are_written_so_rdflib_reads_them(wri
     assert b"\\." not in text
     parsed = rdflib.Graph().parse(data=text.decode(), format="turtle")
     assert len(parsed) == len(kg)
+
+
+ODD_IRIS = [
+    "https://example.org.cn/x",
+    "https://example.org//x",
+    "https://example.org/ningbo-kg/a?b",
+    "https://example.org/ningbo-kg/a#b",
+    "https://example.org/ningbo-kg/../x",
+    "https://example.org/./x",
+    "https://schema.org//x",
+    "https://schema.org/../x",
+    "https://example.org/ningbo-kg/",
+]
+
+
+@pytest.mark.parametrize("iri", ODD_IRIS)
+def test_jsonld_compacts_an_iri_only_where_every_reader_gets_it_back(iri, write_csv):
+    import rdflib
+
+    rows = [*GOOD_ROWS, f",zone,skos:altLabel,<{iri}>,iri,,,,{EV}"]
+    kg = graph.build([write_csv(rows)], shapes=None)
+    text = json.dumps(rdf.jsonld_document(kg))
+    by_oxigraph = {t.object.value for t in ox.parse(text.encode(), format=ox.RdfFormat.JSON_LD)}
+    by_rdflib = {str(o) for o in rdflib.Graph().parse(data=text, format="json-ld").objects()}
+    assert iri in by_oxigraph and iri in by_rdflib
+    assert len(set(ox.parse(text.encode(), format=ox.RdfFormat.JSON_LD))) == len(kg)
+
+
+def test_jsonld_keeps_the_triples_of_a_subject_equal_to_the_base(write_csv):
+    rows = [*GOOD_ROWS, f",<https://example.org/ningbo-kg/>,skos:altLabel,x,,,,,{EV}"]
+    kg = graph.build([write_csv(rows)], shapes=None)
+    text = json.dumps(rdf.jsonld_document(kg)).encode()
+    found = {(t.subject.value, t.object.value) for t in ox.parse(text, format=ox.RdfFormat.JSON_LD)}
+    assert ("https://example.org/ningbo-kg/", "x") in found
