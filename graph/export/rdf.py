@@ -375,7 +375,7 @@ def _compact_jsonld(graph: KnowledgeGraph, context: dict[str, str]) -> dict | No
         relative = iri[len(domain) :]
         if iri.startswith(domain + "/") and _SAFE_PATH.fullmatch(relative):
             return relative
-        return iri  # the base itself too: "" would resolve to it only without a fragment or query
+        return iri
 
     nodes: dict[str, dict] = {}
     for subject, items in graph.table.blocks():
@@ -460,10 +460,11 @@ _XSD_INTEGER = str(XSD.integer)
 _XSD_DOUBLE = str(XSD.double)
 _CANONICAL_INTEGER = re.compile(r"-?[1-9][0-9]*|0")
 # What may follow a prefix or the base's domain so that every JSON-LD reader resolves it to the same
-# IRI: no '//' (read as an authority), no '.' or '..' segments (removed on resolution), no '?' or '#'.
+# IRI: no '//' (read as an authority), no '.' or '..' segments (removed on resolution); after a
+# prefix no '?' or '#' either.
 _SEGMENT = r"(?!\.\.?(?:/|$))[^/?#]"  # a path segment that is not '.' or '..'
 _SAFE_SUFFIX = re.compile(rf"(?!/)(?:{_SEGMENT}*)(?:/{_SEGMENT}+)*")
-_SAFE_PATH = re.compile(rf"(?:/{_SEGMENT}+)+/?|/")
+_SAFE_PATH = re.compile(rf"(?:(?:/{_SEGMENT}+)+/?|/)(?:[?#].*)?", re.DOTALL)  # a query or fragment is kept
 _GEN_DELIMS = (":", "/", "?", "#", "[", "]", "@")
 _NATIVE = {str(XSD.boolean), str(XSD.integer), str(XSD.double), str(XSD.string)}
 _RDF_NIL = str(RDF.nil)

@@ -242,11 +242,12 @@ def test_jsonld_is_the_document_rdflib_makes(which, write_csv):
         ]
         kg = graph.build([write_csv(rows)], shapes=None)
     assert rdf._compact_jsonld(kg, {**graph_prefixes(kg.prefixes, kg.base), "@base": kg.base}) is not None
-    # rdflib writes a double as a native JSON number, which a reader takes back as another value:
-    # ours stays a typed value, the one difference
-    expected = json.loads(
-        json.dumps(rdflib_jsonld(kg)).replace("2500.0", '{"@type": "xsd:double", "@value": "2500.0"}')
-    )
+    # rdflib writes a double as a native JSON number, which a reader takes back as another value, and
+    # the base itself as "" (another node to a reader that drops the fragment): ours differ there only
+    text = json.dumps(rdflib_jsonld(kg), ensure_ascii=False)
+    text = text.replace("2500.0", '{"@type": "xsd:double", "@value": "2500.0"}')
+    text = text.replace('{"@id": ""}', '{"@id": "/ningbo-kg/"}')
+    expected = json.loads(text)
     assert rdf.jsonld_document(kg) == rdf._ordered(expected)
 
 
