@@ -69,7 +69,13 @@ def resource_iri(cell: str, vocabulary: Vocabulary, namespace: EntityNamespace) 
             raise TermError(
                 f"{cell!r} opens an IRI with '<' but does not close it with '>'", "write <https://...>"
             )
-        return check_iri(cell[1:-1])
+        iri = check_iri(cell[1:-1])
+        if iri == namespace.prefix:
+            raise TermError(
+                f"{cell!r} is the namespace of the entities, not an entity (it would have an empty key)",
+                "write an entity key, or the IRI of one entity",
+            )
+        return iri
     if ":" in cell:
         prefix, _, local = cell.partition(":")
         if prefix not in vocabulary.prefixes:

@@ -184,3 +184,37 @@ def test_jsonld_keeps_the_triples_of_a_subject_equal_to_the_base(write_csv):
     text = json.dumps(rdf.jsonld_document(kg)).encode()
     found = {(t.subject.value, t.object.value) for t in ox.parse(text, format=ox.RdfFormat.JSON_LD)}
     assert ("https://example.org/ningbo-kg/", "x") in found
+
+
+@pytest.mark.parametrize(
+    "base", ["https://example.org/a b/", "https://example.org/kg#", "https://example.org/?q/"]
+)
+def test_a_base_that_cannot_make_iris_is_refused_in_one_line(base, write_csv):
+    kg, problems = check([write_csv([*GOOD_ROWS])], shapes=None, base=base)
+    assert kg is None
+    assert [(p.file, p.row) for p in problems] == [("--base", 0)]
+
+
+def test_the_entity_namespace_itself_is_not_an_entity(write_csv):
+    rows = [*GOOD_ROWS, f",zone,skos:altLabel,<https://example.org/ningbo-kg/entity/>,iri,,,,{EV}"]
+    kg, problems = check([write_csv(rows)], shapes=None)
+    assert kg is None
+    errors = [p for p in problems if p.is_error]
+    assert [(p.row, p.column) for p in errors] == [(9, "object")] and "namespace" in errors[0].message
+
+
+def test_a_regional_chinese_label_is_the_chinese_label_and_aliases_with_a_bar_are_escaped(write_csv):
+    from graph.explorer.network import network_view
+
+    rows = [
+        f",zone,a,kg:HighTechZone,,,,,{EV}",
+        f",zone,rdfs:label,宁波高新区,,zh-Hans-CN,,,{EV}",
+        f",zone,rdfs:label,Ningbo High-tech Zone,,en-GB,,,{EV}",
+        f",zone,skos:altLabel,a|b,,en,,,{EV}",
+        f",zone,skos:altLabel,c\\d,,en,,,{EV}",
+    ]
+    node = network_view(graph.build([write_csv(rows)], shapes=None)).nodes[
+        "https://example.org/ningbo-kg/entity/zone"
+    ]
+    assert (node["label_zh"], node["label_en"]) == ("宁波高新区", "Ningbo High-tech Zone")
+    assert node["aliases"] == "a\\|b|c\\\\d"
