@@ -76,9 +76,9 @@ def _build(graph: KnowledgeGraph) -> nx.MultiDiGraph:
             entity,
             iri=entity,
             key=entity[prefix_len:],
-            label_zh=entity_labels.get("zh", ""),
-            label_en=entity_labels.get("en", ""),
-            aliases="|".join(sorted(aliases.get(entity, []))),
+            label_zh=_label_in(entity_labels, "zh"),
+            label_en=_label_in(entity_labels, "en"),
+            aliases="|".join(sorted(_escape_alias(alias) for alias in aliases.get(entity, []))),
             type=vocabulary.shorten(min(types[entity])) if types.get(entity) else "",
             sections="|".join(sorted(sections.get(entity, ()), key=section_order)),
         )
@@ -100,6 +100,23 @@ def _build(graph: KnowledgeGraph) -> nx.MultiDiGraph:
             section=evidence.section,
         )
     return network
+
+
+def _label_in(labels: dict[str, str], language: str) -> str:
+    """The label in ``language`` as a BCP 47 language range matches it: ``zh`` takes ``zh-Hans-CN``
+    too (the exact tag first, else the first matching tag in order)."""
+    exact = labels.get(language)
+    if exact is not None:
+        return exact
+    for tag in sorted(labels):
+        if tag.startswith(language + "-"):
+            return labels[tag]
+    return ""
+
+
+def _escape_alias(alias: str) -> str:
+    """An alias as it is joined with '|': a '|' or '\\' inside it is escaped with '\\'."""
+    return alias.replace("\\", "\\\\").replace("|", "\\|")
 
 
 def importance(network: nx.Graph) -> dict[str, float]:

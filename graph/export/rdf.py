@@ -229,9 +229,15 @@ def _turtle_header(prefixes: dict[str, str]) -> str:
 
 
 def escape_local_name(local: str) -> str | None:
-    """The local part of a prefixed name as Oxigraph writes it, or None when it cannot be written."""
+    """The local part of a prefixed name as Oxigraph writes it, or None when it cannot be written.
+
+    A local name ending in '.' is valid Turtle only as ``\\.``, which rdflib cannot read: such an
+    IRI is written in full.
+    """
     if _SIMPLE_LOCAL.fullmatch(local):
         return local
+    if local.endswith("."):
+        return None
     out = []
     last = len(local) - 1
     for index, char in enumerate(local):
@@ -295,9 +301,13 @@ def serialize(graph: KnowledgeGraph, rdf_format: ox.RdfFormat) -> bytes:
         return "".join(ntriples_chunks(graph.table)).encode()
     if rdf_format == ox.RdfFormat.TURTLE:
         return "".join(turtle_chunks(graph)).encode()
-    return ox.serialize(
+    text = ox.serialize(
         graph.oxigraph_triples, format=rdf_format, prefixes=graph_prefixes(graph.prefixes, graph.base)
     )
+    if rdf_format == ox.RdfFormat.RDF_XML:
+        # a raw carriage return reads back as a line feed in XML; only a literal can hold one
+        text = text.replace(b"\r", b"&#13;")
+    return text
 
 
 def write_turtle(graph: KnowledgeGraph, path: Path) -> None:
@@ -352,19 +362,20 @@ def _compact_jsonld(graph: KnowledgeGraph, context: dict[str, str]) -> dict | No
     ):
         return None  # RDF lists, a term that is itself a namespace, a table not from the builder
 
-    def symbol(iri: str) -> str:  # rdflib's Context.to_symbol
+    def symbol(iri: str) -> str:  # rdflib's Context.to_symbol, where it reads back as the same IRI
         ns, name = _split_iri(iri)
         prefix = prefixes.get(ns)
-        return f"{prefix}:{name}" if prefix else iri
+        return f"{prefix}:{name}" if prefix and _SAFE_SUFFIX.fullmatch(name) else iri
 
-    def shrink(iri: str) -> str:  # rdflib's Context.shrink_iri
+    def shrink(iri: str) -> str:  # rdflib's Context.shrink_iri, where it reads back as the same IRI
         ns, name = _split_iri(iri)
         prefix = prefixes.get(ns)
-        if prefix:
+        if prefix and _SAFE_SUFFIX.fullmatch(name):
             return f"{prefix}:{name}"
-        if iri == base:
-            return ""
-        return iri[len(domain) :] if iri.startswith(domain) else iri
+        relative = iri[len(domain) :]
+        if iri.startswith(domain + "/") and _SAFE_PATH.fullmatch(relative):
+            return relative
+        return iri
 
     nodes: dict[str, dict] = {}
     for subject, items in graph.table.blocks():
@@ -379,7 +390,7 @@ def _compact_jsonld(graph: KnowledgeGraph, context: dict[str, str]) -> dict | No
                 key = symbol(predicate)
                 if not is_literal:
                     entry = {"@id": shrink(value)}
-                elif datatype in _NATIVE:
+                elif datatype in _NATIVE and _native_round_trips(value, datatype):
                     entry = rdflib_literal(value, datatype, "").toPython()
                 elif datatype:
                     entry = {"@type": symbol(datatype), "@value": value}
@@ -432,6 +443,28 @@ def _split_iri(iri: str) -> tuple[str, str]:
     return iri, ""
 
 
+def _native_round_trips(value: str, datatype: str) -> bool:
+    """Whether a JSON-LD reader takes a native JSON value back as this very literal.
+
+    A reader makes xsd:integer of a JSON number without fraction or exponent below 10^21 and
+    xsd:double (in its own canonical form) of any other, and many JSON parsers hold numbers as
+    doubles: so doubles and integers beyond 2^53 stay typed ``{"@value": ..., "@type": ...}``
+    objects (JSON has no INF or NaN at all).
+    """
+    if datatype == _XSD_INTEGER:
+        return _CANONICAL_INTEGER.fullmatch(value) is not None and abs(int(value)) < 2**53
+    return datatype != _XSD_DOUBLE
+
+
+_XSD_INTEGER = str(XSD.integer)
+_XSD_DOUBLE = str(XSD.double)
+_CANONICAL_INTEGER = re.compile(r"-?[1-9][0-9]*|0")
+# What may follow a prefix or the base's domain so that every JSON-LD reader resolves it to the same
+# IRI: no '//' (read as an authority), no '.' or '..' segments (removed on resolution); after a
+# prefix no '?' or '#' either.
+_SEGMENT = r"(?!\.\.?(?:/|$))[^/?#]"  # a path segment that is not '.' or '..'
+_SAFE_SUFFIX = re.compile(rf"(?!/)(?:{_SEGMENT}*)(?:/{_SEGMENT}+)*")
+_SAFE_PATH = re.compile(rf"(?:(?:/{_SEGMENT}+)+/?|/)(?:[?#].*)?", re.DOTALL)  # a query or fragment is kept
 _GEN_DELIMS = (":", "/", "?", "#", "[", "]", "@")
 _NATIVE = {str(XSD.boolean), str(XSD.integer), str(XSD.double), str(XSD.string)}
 _RDF_NIL = str(RDF.nil)

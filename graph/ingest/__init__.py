@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+import pyoxigraph
+
 from graph.defaults import DEFAULT_BASE, DEFAULT_VOCABULARY, resolve
 from graph.errors import Problem
 from graph.ingest.cross_row import cross_row_checks
@@ -40,6 +42,11 @@ def load_facts(
     """
     vocabulary = vocabulary or load_vocabulary(resolve(DEFAULT_VOCABULARY))
     rules = RowRules(vocabulary, EntityNamespace(base))
+    base_problem = _base_problem(base)
+    if base_problem is not None:  # every IRI is made from the base: nothing can be read without one
+        return FactSet(
+            [], [base_problem], vocabulary, rules.namespace, rules.sources, [Path(p) for p in paths]
+        )
     reader = FastPath(rules)
     inputs = [Path(p) for p in paths]
     facts: list[Fact] = []
@@ -57,3 +64,18 @@ def load_facts(
     facts, by_subject = cross_row_checks(facts, problems, rules.namespace)
     add_facts(same_as, facts, by_subject)
     return FactSet(facts, problems, vocabulary, rules.namespace, rules.sources, inputs, by_subject)
+
+
+def _base_problem(base: str) -> Problem | None:
+    """Why ``base`` cannot be the namespace of entity, statement and evidence IRIs, or None."""
+    try:
+        pyoxigraph.NamedNode(base + "entity/x")
+    except ValueError:
+        reason = "is not an absolute IRI"
+    else:
+        if "#" not in base and "?" not in base:
+            return None
+        reason = "has a '#' or '?' (entity IRIs are made by appending 'entity/KEY' to it)"
+    return Problem(
+        "--base", 0, "", f"{base!r} {reason}", "give an IRI such as https://example.org/ningbo-kg/"
+    )

@@ -8,7 +8,7 @@ rdflib gives (``str(Literal(value, datatype=...))``), so converting back gives e
 
 from __future__ import annotations
 
-import datetime as dt
+import calendar
 import functools
 import re
 
@@ -20,7 +20,7 @@ from graph.model.vocabulary import Vocabulary
 
 ENTITY_KEY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_])?")
 _PN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?|")
-_TZ = r"(?:Z|[+-](?:0\d|1[0-4]):[0-5]\d)?"
+_TZ = r"(?:Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00))?"  # XSD: offsets run from -14:00 to +14:00
 _YEAR = r"-?(?:[1-9]\d{4,}|\d{4})"
 
 DATATYPE_NAMES = {
@@ -69,7 +69,13 @@ def resource_iri(cell: str, vocabulary: Vocabulary, namespace: EntityNamespace) 
             raise TermError(
                 f"{cell!r} opens an IRI with '<' but does not close it with '>'", "write <https://...>"
             )
-        return check_iri(cell[1:-1])
+        iri = check_iri(cell[1:-1])
+        if iri == namespace.prefix:
+            raise TermError(
+                f"{cell!r} is the namespace of the entities, not an entity (it would have an empty key)",
+                "write an entity key, or the IRI of one entity",
+            )
+        return iri
     if ":" in cell:
         prefix, _, local = cell.partition(":")
         if prefix not in vocabulary.prefixes:
@@ -147,10 +153,12 @@ def literal_form(value: str, datatype: str | None, language: str = "") -> Litera
     ('7', 'http://www.w3.org/2001/XMLSchema#integer', '')
     """
     if is_text(datatype, language):
-        return value, "" if language else (datatype or ""), language
+        return value, "", language  # xsd:string and a plain literal are one term (RDF 1.1)
     checker = _CHECKERS.get(datatype)
     if checker is not None:
         checker(value)
+        if datatype == _XSD_DOUBLE:
+            return _double_lexical(value), datatype, ""
         unchanged = _UNCHANGED.get(datatype)
         if unchanged is None or not unchanged.fullmatch(value):
             value = _rdflib_lexical(value, datatype)[0]
@@ -175,6 +183,21 @@ def _rdflib_lexical(value: str, datatype: str) -> tuple[str, bool]:
     return str(literal), bool(getattr(literal, "ill_typed", False))
 
 
+_XSD_DOUBLE = str(XSD.double)
+
+
+def _double_lexical(value: str) -> str:
+    """The canonical form of a valid xsd:double: Python's shortest repr of the nearest double
+    (``2.3E9`` -> ``2300000000.0``), and ``INF``, ``-INF``, ``NaN`` (XSD's names) for the special
+    values, including a finite form too large for a double (``1e400`` -> ``INF``)."""
+    number = float(value.replace("INF", "inf"))
+    if number != number:
+        return "NaN"
+    if number in (float("inf"), float("-inf")):
+        return "INF" if number > 0 else "-INF"
+    return repr(number)
+
+
 def _short(datatype: str) -> str:
     return "xsd:" + datatype[len(XSD_NS) :] if datatype.startswith(XSD_NS) else f"<{datatype}>"
 
@@ -183,12 +206,14 @@ _INTEGER = re.compile(r"[+-]?\d+")
 _DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _DOUBLE = re.compile(r"[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|INF)|NaN")
 _DATE = re.compile(rf"({_YEAR})-(\d\d)-(\d\d){_TZ}")
-_DATE_TIME = re.compile(rf"({_YEAR})-(\d\d)-(\d\d)T([01]\d|2[0-4]):([0-5]\d):([0-5]\d)(?:\.\d+)?{_TZ}")
+_DATE_TIME = re.compile(
+    rf"({_YEAR})-(\d\d)-(\d\d)T(?:(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?|24:00:00(?:\.0+)?){_TZ}"
+)
 _G_YEAR = re.compile(rf"{_YEAR}{_TZ}")
 _G_YEAR_MONTH = re.compile(rf"({_YEAR})-(\d\d){_TZ}")
 
 
-def _integer(minimum: int | None, name: str):
+def _integer(minimum: int | None, name: str, maximum: int | None = None):
     def check(value: str) -> None:
         if not _INTEGER.fullmatch(value):
             raise TermError(
@@ -199,6 +224,11 @@ def _integer(minimum: int | None, name: str):
             raise TermError(
                 f"{value!r} is not a {name} (must be at least {minimum})",
                 f"write a whole number of at least {minimum}",
+            )
+        if maximum is not None and int(value) > maximum:
+            raise TermError(
+                f"{value!r} is not a {name} (must be at most {maximum})",
+                f"write a whole number of at most {maximum}, or use xsd:integer",
             )
 
     return check
@@ -238,12 +268,15 @@ def _real_date(value: str, year: int, month: int, day: int, name: str) -> None:
         raise TermError(
             f"{value!r} is not a valid {name}: there is no month {month}", "months run from 01 to 12"
         )
-    try:
-        dt.date(year if 1 <= year <= 9999 else 2000, month, day)
-    except ValueError:
+    # calendar.isleap holds for every year (XSD counts year 0 as a leap year, 1 BCE), not only 1..9999
+    days = 29 if month == 2 and calendar.isleap(year) else _DAYS_IN_MONTH[month]
+    if not 1 <= day <= days:
         raise TermError(
             f"{value!r} is not a valid {name}: month {month} has no day {day}", "check the day of the month"
-        ) from None
+        )
+
+
+_DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def _date_time(value: str) -> None:
@@ -286,6 +319,20 @@ _CHECKERS = {
     str(XSD.gYearMonth): _g_year_month,
     str(XSD.anyURI): _any_uri,
 }
+# The bounded integer types: a value out of range is refused, never written (readers would reject it).
+for _name, (_low, _high) in {
+    "long": (-(2**63), 2**63 - 1),
+    "int": (-(2**31), 2**31 - 1),
+    "short": (-(2**15), 2**15 - 1),
+    "byte": (-128, 127),
+    "unsignedLong": (0, 2**64 - 1),
+    "unsignedInt": (0, 2**32 - 1),
+    "unsignedShort": (0, 2**16 - 1),
+    "unsignedByte": (0, 255),
+    "negativeInteger": (None, -1),
+    "nonPositiveInteger": (None, 0),
+}.items():
+    _CHECKERS[XSD_NS + _name] = _integer(_low, "xsd:" + _name, _high)
 
 # Values (already checked) that rdflib keeps exactly as written; any other form takes rdflib's slow path.
 _CANONICAL_INTEGER = re.compile(r"-?[1-9][0-9]*|0")
@@ -295,8 +342,9 @@ _UNCHANGED = {
     str(XSD.nonNegativeInteger): _CANONICAL_INTEGER,
     str(XSD.decimal): re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?"),
     str(XSD.boolean): re.compile(r"true|false"),
-    str(XSD.date): re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
-    str(XSD.dateTime): re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"),
+    # dates and dateTimes are kept as written: rdflib's form drops the time zone and cuts fractions of a second
+    str(XSD.date): re.compile(r".*", re.DOTALL),
+    str(XSD.dateTime): re.compile(r".*", re.DOTALL),
     str(XSD.gYear): re.compile(r".*", re.DOTALL),  # rdflib has no Python value for these: never rewritten
     str(XSD.gYearMonth): re.compile(r".*", re.DOTALL),
 }

@@ -37,7 +37,9 @@ REQUIRED_COLUMNS = ("subject", "predicate", "object", "source", "section", "evid
 #: review columns a draft carries for its curator (`kg draft`); accepted in the header, ignored by the build
 REVIEW_COLUMNS = ("confidence", "note")
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# the control characters, and U+FFFE and U+FFFF, which no XML file (RDF/XML, GraphML) can hold
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_NON_CHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")  # U+FFFE, U+FFFF in UTF-8
 # every byte but the control characters (UTF-8 uses bytes below 0x80 only for themselves)
 _NOT_CONTROL = b"\t\n\r" + bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100))
 _BOM = "\ufeff"
@@ -89,11 +91,11 @@ class CsvRecords:
                             continue  # blank lines are allowed between groups of facts
                         problems.append(_width_problem(name, number, cells, columns))
                         continue
+                    if has_control:  # before trimming: a control character at a cell's end is reported too
+                        _check_control(name, number, columns, cells, problems)
                     cells = list(map(strip, cells))
                     if not any(cells):
                         continue
-                    if has_control:
-                        _check_control(name, number, columns, cells, problems)
                     if in_order:
                         yield number, cells
                     else:
@@ -215,9 +217,14 @@ def _check_bytes(path: Path, name: str) -> tuple[Problem | None, bool]:
     """One quick pass over the raw bytes: can the file be read, and does it hold control characters?"""
     try:
         with open(path, "rb") as stream:
+            tail = b""
             while chunk := stream.read(_CHUNK):
                 if chunk.translate(None, _NOT_CONTROL):  # what is left once every other byte is deleted
                     return None, True
+                seen = tail + chunk  # a character split between two chunks is found too
+                if any(code in seen for code in _NON_CHARACTERS):
+                    return None, True
+                tail = chunk[-2:]
     except OSError as exc:
         return Problem(name, 0, "", f"cannot read the file: {exc.strerror}"), False
     return None, False
@@ -249,11 +256,18 @@ def _check_control(name: str, number: int, columns: list[str], cells: list[str],
                     name,
                     number,
                     column,
-                    f"contains the control character U+{ord(match.group()):04X}"
+                    f"contains the {_kind(match.group())} U+{ord(match.group()):04X}"
                     + (" (NUL)" if match.group() == "\x00" else ""),
                     "delete the invisible character; only tab and line breaks are allowed in a cell",
                 )
             )
+
+
+def _kind(char: str) -> str:
+    return "non-character" if char in _NON_CHARACTER_TEXT else "control character"
+
+
+_NON_CHARACTER_TEXT = "\ufffe\uffff"
 
 
 def _column_of_open_quote(line: str) -> int | None:

@@ -261,8 +261,17 @@ class RowRules:
                     "leave datatype empty to use the property's own type",
                 ),
             )
+        if datatype == RDF_LANG_STRING and not language:
+            return None, (
+                Flaw(
+                    "lang",
+                    f"{self.vocabulary.shorten(predicate) if not datatype_cell else datatype_cell} text needs a language tag",
+                    "write the language in the lang column (zh, en)",
+                ),
+            )
         if is_text(datatype, language):
-            return ObjectRule(TEXT, predicate, "" if language else (datatype or ""), language), ()
+            # a plain literal and the same text typed xsd:string are one RDF term: keep one form
+            return ObjectRule(TEXT, predicate, "", language), ()
         return ObjectRule(TYPED, predicate, datatype, "", fast_literal_check(datatype)), ()
 
     def object_value(self, rule: ObjectRule, cell: str) -> tuple[str | None, Flaws]:
