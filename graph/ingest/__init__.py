@@ -15,7 +15,7 @@ from graph.errors import Problem
 from graph.ingest.cross_row import cross_row_checks
 from graph.ingest.csv_reader import open_records
 from graph.ingest.fast_path import FastPath
-from graph.ingest.row_rules import RowRules
+from graph.ingest.row_rules import RowRules, merge_repeated
 from graph.model.facts import Fact, FactSet
 from graph.model.namespaces import EntityNamespace
 from graph.model.vocabulary import Vocabulary, load_vocabulary
@@ -50,4 +50,5 @@ def load_facts(
             del facts[kept_facts:], problems[kept_problems:]
         problems.extend(records.problems)
     facts, by_subject = cross_row_checks(facts, problems, rules.namespace)
+    problems = merge_repeated(problems)
     return FactSet(facts, problems, vocabulary, rules.namespace, rules.sources, inputs, by_subject)

@@ -14,6 +14,7 @@ import csv
 import difflib
 import itertools
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -179,6 +180,8 @@ def open_records(path: Path | str, display_name: str | None = None) -> CsvRecord
 def _check_bytes(path: Path, name: str) -> tuple[Problem | None, bool]:
     """One quick pass over the raw bytes: can the file be read, and does it hold control characters?"""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or a device would hang or never end
+            return Problem(name, 0, "", "is not a regular file", "name a CSV file"), False
         with open(path, "rb") as stream:
             while chunk := stream.read(_CHUNK):
                 if chunk.translate(None, _NOT_CONTROL):  # what is left once every other byte is deleted

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -374,8 +374,8 @@ class RowRules:
             flaws.append(
                 Flaw(
                     "source",
-                    f"the source document {source_cell!r} cannot be read as UTF-8 text (looked for {(path.parent / source_cell)})",
-                    "write the path of the document relative to the CSV file",
+                    f"the source document {source_cell!r} {self.sources.reasons.get((source_cell, path), 'cannot be read')} (looked for {(path.parent / source_cell)})",
+                    "write the path of a text file in the CSV's folder, relative to the CSV file",
                 )
             )
             return (None, section, evidence), tuple(flaws)
@@ -408,3 +408,25 @@ _EVIDENCE_HINT = {
     "section": "write the part of the document the sentence is in, e.g. intro or event-9",
     "evidence": "copy the sentence that states the fact, verbatim",
 }
+
+
+def merge_repeated(problems: list[Problem], column: str = "source") -> list[Problem]:
+    """One problem per distinct message in ``column`` (a missing source document names every row that
+    cites it), at its first row, with the count of rows it affects; the others are kept as they are."""
+    first: dict[tuple[str, str], int] = {}
+    counts: dict[tuple[str, str], int] = {}
+    kept: list[Problem] = []
+    for problem in problems:
+        if problem.column != column:
+            kept.append(problem)
+            continue
+        key = (problem.file, problem.message)
+        counts[key] = counts.get(key, 0) + 1
+        if key not in first:
+            first[key] = len(kept)
+            kept.append(problem)
+    for key, index in first.items():
+        if counts[key] > 1:
+            problem = kept[index]
+            kept[index] = replace(problem, message=f"{problem.message}; {counts[key]} rows cite it")
+    return kept
