@@ -272,7 +272,12 @@ QUERY_FORMATS = ["table", *RESULT_FORMATS, *GRAPH_FORMATS]
     type=click.FloatRange(min=0.1),
     default=30.0,
     show_default=True,
-    help="Seconds to wait for --endpoint.",
+    help="Seconds to wait for --endpoint (or, with --allow-service, for the local query).",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let a local query call other endpoints with SERVICE (refused by default); it stops after --timeout.",
 )
 @click.option(
     "--auth",
@@ -292,7 +297,19 @@ QUERY_FORMATS = ["table", *RESULT_FORMATS, *GRAPH_FORMATS]
 @click.option(
     "--list", "list_only", is_flag=True, help="List the named queries with their questions, and exit."
 )
-def query(source, quiet, query_spec, output_format, endpoint, graph, timeout, auth, queries_dir, list_only):
+def query(
+    source,
+    quiet,
+    query_spec,
+    output_format,
+    endpoint,
+    graph,
+    timeout,
+    allow_service,
+    auth,
+    queries_dir,
+    list_only,
+):
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the graph and print the answer.
 
     QUERY is the query text, a .rq file, or the name of a query in data/queries/ (see --list).
@@ -329,7 +346,9 @@ def query(source, quiet, query_spec, output_format, endpoint, graph, timeout, au
         )
     else:
         store, prefixes = load_store(**source)
-        result = run_query(store, named, prefixes=prefixes, graph=graph)
+        result = run_query(
+            store, named, prefixes=prefixes, graph=graph, service_timeout=timeout if allow_service else None
+        )
     chosen = output_format or ("turtle" if result.form == "graph" else "table" if out.is_terminal else "csv")
     if result.form == "graph" and chosen not in GRAPH_FORMATS:
         raise click.UsageError(
