@@ -410,6 +410,14 @@ def query(
     help="Worker processes running queries in parallel.",
 )
 @click.option(
+    "--memory-limit",
+    "memory_mb",
+    type=click.IntRange(min=0),
+    default=2048,
+    show_default=True,
+    help="Megabytes of memory each worker may use (0: no limit); a query past it is stopped with 503.",
+)
+@click.option(
     "--allow-updates",
     is_flag=True,
     help="Accept SPARQL Update (the changes last until the server stops). Default: refuse with 403.",
@@ -431,7 +439,20 @@ def query(
     default=QUERIES_DIR,
     help="Folder of example queries for the page. Default: data/queries, or the package's examples.",
 )
-def serve(source, quiet, host, port, timeout, max_rows, workers, allow_updates, cors, explorer, queries_dir):
+def serve(
+    source,
+    quiet,
+    host,
+    port,
+    timeout,
+    max_rows,
+    workers,
+    memory_mb,
+    allow_updates,
+    cors,
+    explorer,
+    queries_dir,
+):
     """Serve the graph as a SPARQL 1.1 endpoint, with a query page at / and the explorer at /explorer.
 
     \b
@@ -452,6 +473,7 @@ def serve(source, quiet, host, port, timeout, max_rows, workers, allow_updates, 
         timeout=timeout,
         max_rows=max_rows or None,
         workers=workers,
+        memory_mb=memory_mb or None,
         allow_updates=allow_updates,
         cors=cors,
         explorer=explorer,
