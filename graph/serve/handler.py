@@ -120,7 +120,10 @@ def _update(store: ox.Store, request: UpdateRequest, prefixes) -> Reply:
         )
     try:
         store.update(request.text, prefixes=prefixes or None, base_iri=request.base_iri)
-    except (OSError, RuntimeError) as exc:  # e.g. CREATE GRAPH of a graph that exists: the request's fault, not the store's
+    except (
+        OSError,
+        RuntimeError,
+    ) as exc:  # e.g. CREATE GRAPH of a graph that exists: the request's fault, not the store's
         return Reply.text(400, f"the update failed: {one_line(str(exc))}")
     return Reply(204, TEXT, b"")
 
