@@ -24,6 +24,20 @@ Generated from `kg --help` and each command's `--help` by `docs/generate_cli.py`
 hand. `python -m graph` is the same command. Every problem a command finds in its input is one
 line, `FILE:ROW: column COLUMN: error: WHAT. Fix: HOW.`, all of them in one run, and the exit
 status is 1 (see [csv-format.md](csv-format.md#problems-and-how-they-are-reported)).
+
+Results go to stdout and everything else (progress, counts, warnings, errors) to stderr, so
+`kg query ... > answer.csv` and `kg stats -f json | jq` hold only results. A file argument of `-`
+reads stdin: `kg validate -` (CSV rows, whose `source` cells name documents relative to the
+current folder or to `data/`) and `kg query -` (the query text). Progress bars (on a terminal
+only) count what is done out of the total, with the percentage, the time taken and the time left.
+
+Shell completion (commands, options and their choices), from Click:
+
+```sh
+eval "$(_KG_COMPLETE=bash_source kg)"              # bash: add to ~/.bashrc
+eval "$(_KG_COMPLETE=zsh_source kg)"               # zsh: add to ~/.zshrc
+_KG_COMPLETE=fish_source kg > ~/.config/fish/completions/kg.fish   # fish
+```
 """
 
 

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import json
 import shlex
 import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from graph import pipeline
@@ -18,6 +30,7 @@ from graph.defaults import (
     DEFAULT_BASE,
     DEFAULT_CSV,
     DEFAULT_OUT,
+    DEFAULT_PORT,
     DEFAULT_SHAPES,
     DEFAULT_VOCABULARY,
     QUERIES_DIR,
@@ -96,9 +109,40 @@ def input_options(command):
                 f"{DEFAULT_CSV}: not found in this folder. Fix: run kg in a project folder, name the CSV"
                 " files, or start a project with kg init DIR"
             )
-        return command(list(csv_files) or [DEFAULT_CSV], options, quiet, **kwargs)
+        with stdin_as_file(list(csv_files)) as paths:
+            return command(paths or [DEFAULT_CSV], options, quiet, **kwargs)
 
     return wrapper
+
+
+_STDIN_COPIES: dict[str, str] = {}  # the temporary copy of stdin, and the name problems call it by
+
+
+@contextlib.contextmanager
+def stdin_as_file(paths: list[Path]) -> Iterator[list[Path]]:
+    """``paths`` with ``-`` replaced by a temporary copy of stdin (CSV read once, as sqlite-utils does).
+
+    The copy's folder links to every entry of the current folder and then of data/, so the ``source``
+    cells of rows read from stdin name their documents relative to the current folder, or to data/
+    as the project's own CSV does.
+    """
+    if Path("-") not in paths:
+        yield paths
+        return
+    folder = Path(tempfile.mkdtemp(prefix="kg-stdin-"))
+    try:
+        for place in (Path.cwd(), DEFAULT_CSV.parent):
+            for entry in place.iterdir() if place.is_dir() else ():
+                if not (folder / entry.name).exists():
+                    (folder / entry.name).symlink_to(entry.resolve())
+        copy = folder / "-.csv"
+        while copy.exists():
+            copy = copy.with_name("_" + copy.name)
+        copy.write_bytes(sys.stdin.buffer.read())
+        _STDIN_COPIES[str(copy)] = "<stdin>"
+        yield [copy if path == Path("-") else path for path in paths]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def source_options(command):
@@ -136,24 +180,43 @@ def source_options(command):
 MAX_WARNINGS = 50  # every error is printed; past this many, warnings are only counted
 
 
+def counting_progress(quiet: bool) -> Progress:
+    """A progress bar on stderr with counts, percentage, elapsed time and ETA (gone when done)."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=quiet or not err.is_terminal,
+        transient=True,
+    )
+
+
 def report(problems: list[Problem], quiet: bool = False) -> None:
     """Print each problem on one line: every error, and warnings (up to MAX_WARNINGS) unless quiet."""
     warnings = 0
     for problem in problems:
+        text = str(problem)
+        for copy, name in _STDIN_COPIES.items():
+            text = text.replace(copy, name)
         if problem.is_error:
-            err.print(str(problem), style="red", markup=False)
+            err.print(text, style="red", markup=False)
         elif not quiet:
             warnings += 1
             if warnings <= MAX_WARNINGS:
-                err.print(str(problem), style="yellow", markup=False)
+                err.print(text, style="yellow", markup=False)
     if warnings > MAX_WARNINGS:
         err.print(f"... and {warnings - MAX_WARNINGS} more warnings ({warnings} in all).", style="yellow")
 
 
-def fail(problems: list[Problem], quiet: bool) -> None:
+def fail(problems: list[Problem], quiet: bool, writes: bool = True) -> None:
+    """Print the problems and a count, then exit 1; ``writes`` says the command would have written files."""
     report(problems, quiet)
     errors = sum(p.is_error for p in problems)
-    err.print(f"{errors} error(s); nothing was written.", style="bold red")
+    err.print(f"{errors} error(s){'; nothing was written' if writes else ''}.", style="bold red")
     sys.exit(1)
 
 
@@ -190,14 +253,8 @@ def build(csv_files, options, quiet, out_dir, formats):
     On any error nothing is written and every problem is printed, one per line.
     """
     chosen = list(formats) or list(EXPORTERS)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=quiet,
-        transient=True,
-    ) as progress:
+    with counting_progress(quiet) as progress:
+        # the steps: validating, then one per export
         task = progress.add_task("validating", total=len(chosen) + 1)
         graph, problems = pipeline.check(csv_files, **options)
         if graph is None:
@@ -220,10 +277,17 @@ def build(csv_files, options, quiet, out_dir, formats):
 @cli.command()
 @input_options
 def validate(csv_files, options, quiet):
-    """Check CSV_FILES (default data/triples.csv) without writing anything; exit 1 on any error."""
+    """Check CSV_FILES (default data/triples.csv; - reads stdin) without writing anything; exit 1 on any error.
+
+    \b
+    Examples:
+      kg validate
+      kg validate more-facts.csv
+      cat data/triples.csv | kg validate -
+    """
     graph, problems = pipeline.check(csv_files, **options)
     if graph is None:
-        fail(problems, quiet)
+        fail(problems, quiet, writes=False)
     report(problems, quiet)
     if not quiet:
         err.print(f"valid: {len(graph.facts.facts)} facts, {len(graph)} triples, {len(problems)} warning(s).")
@@ -231,22 +295,68 @@ def validate(csv_files, options, quiet):
 
 @cli.command()
 @input_options
-def stats(csv_files, options, quiet):
-    """Count entities by class and facts by property."""
+@click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(["table", "csv", "json"]),
+    help="table (default on a terminal), csv (default when piped: kind,term,label_zh,label_en,count) or json.",
+)
+def stats(csv_files, options, quiet, output_format):
+    """Count entities by class and facts by property (results on stdout, diagnostics on stderr).
+
+    \b
+    Examples:
+      kg stats
+      kg stats --format csv > counts.csv
+      kg stats -f json | jq '.classes[0]'
+    """
     graph, problems = pipeline.check(csv_files, **options)
     if graph is None:
-        fail(problems, quiet)
+        fail(problems, quiet, writes=False)
+    report(problems, quiet)
     vocabulary = graph.facts.vocabulary
-    for title, counts in (("class", graph.count_by_class()), ("property", graph.count_by_predicate())):
-        table = Table(title=f"by {title}")
-        table.add_column(title)
+    groups = {"class": graph.count_by_class(), "property": graph.count_by_predicate()}
+    rows = {
+        kind: [
+            {
+                "term": vocabulary.shorten(str(term)),
+                "label_zh": vocabulary.labels(term).get("zh", ""),
+                "label_en": vocabulary.labels(term).get("en", ""),
+                "count": count,
+            }
+            for term, count in sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
+        ]
+        for kind, counts in groups.items()
+    }
+    chosen = output_format or ("table" if out.is_terminal else "csv")
+    if chosen == "json":
+        document = {
+            "triples": len(graph),
+            "facts": len(graph.facts.facts),
+            "classes": rows["class"],
+            "properties": rows["property"],
+        }
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        return
+    if chosen == "csv":
+        import csv as csv_module
+
+        writer = csv_module.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["kind", "term", "label_zh", "label_en", "count"])
+        for kind, found in rows.items():
+            for row in found:
+                writer.writerow([kind, row["term"], row["label_zh"], row["label_en"], row["count"]])
+        if not quiet:
+            err.print(f"{len(graph)} triples, {len(graph.facts.facts)} facts")
+        return
+    for kind, found in rows.items():
+        table = Table(title=f"by {kind}")
+        table.add_column(kind)
         table.add_column("label")
         table.add_column("count", justify="right")
-        for term, count in sorted(counts.items(), key=lambda item: (-item[1], str(item[0]))):
-            labels = vocabulary.labels(term)
-            table.add_row(
-                vocabulary.shorten(str(term)), labels.get("zh", "") + " / " + labels.get("en", ""), str(count)
-            )
+        for row in found:
+            table.add_row(row["term"], row["label_zh"] + " / " + row["label_en"], str(row["count"]))
         out.print(table)
     out.print(f"{len(graph)} triples, {len(graph.facts.facts)} facts")
 
@@ -312,7 +422,8 @@ def query(
 ):
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the graph and print the answer.
 
-    QUERY is the query text, a .rq file, or the name of a query in data/queries/ (see --list).
+    QUERY is the query text, a .rq file, the name of a query in data/queries/ (see --list), or - to
+    read the query from stdin.
     The vocabulary's prefixes (kg:, rdfs:, schema: ...) and ent:, stmt:, ev:, src: need no PREFIX lines.
 
     \b
@@ -322,6 +433,7 @@ def query(
       kg query my-question.rq --rdf exports/graph.nt --format json
       kg query 'DESCRIBE ent:ningbo-hitech-zone' --format turtle
       kg query QUERY --endpoint http://localhost:7878/query
+      echo 'ASK { ?s kg:rank 10 }' | kg query -
     """
     if list_only:
         for named in example_queries(queries_dir):
@@ -329,6 +441,10 @@ def query(
         return
     if not query_spec:
         raise click.UsageError("give a QUERY (text, .rq file or name), or --list")
+    if query_spec == "-":
+        query_spec = sys.stdin.read()
+        if not query_spec.strip():
+            raise click.UsageError("QUERY is -, but stdin held no query text")
     named = find_query(query_spec, queries_dir)
     if endpoint:
         if source["csv_paths"] or source["rdf"]:
@@ -384,7 +500,7 @@ def query(
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
-    default=7878,
+    default=DEFAULT_PORT,
     show_default=True,
     help="Port to listen on (0: any free port).",
 )
@@ -464,6 +580,11 @@ def serve(
     """
     from graph.serve.app import Settings, prepare_store, run
 
+    given = click.get_current_context().get_parameter_source("explorer") != click.core.ParameterSource.DEFAULT
+    if given and not explorer.is_file():
+        raise InputError(
+            f"--explorer {explorer}: no such file. Fix: run kg build to write exports/graph.html, or give its path"
+        )
     if host not in ("127.0.0.1", "localhost", "::1") and not host.startswith("127.") and not quiet:
         err.print(
             f"warning: listening on {host}: the endpoint is reachable from other machines", style="yellow"
@@ -517,34 +638,57 @@ def serve(
     show_default=True,
     help="How to send KG_USER/KG_PASSWORD (digest for Virtuoso's -auth endpoints).",
 )
-def push(source, quiet, endpoint, graph, query_endpoint, no_check, timeout, auth):
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    metavar="TRIPLES",
+    help="Triples per request (the first replaces the graph, the rest add to it)."
+    " Default: one streamed request, or 100000 for Virtuoso.",
+)
+def push(source, quiet, endpoint, graph, query_endpoint, no_check, timeout, auth, chunk_size):
     """Upload the graph to a SPARQL 1.1 Graph Store with HTTP PUT, then check the store holds every triple.
 
-    PUT replaces the graph, so pushing again never duplicates anything. Credentials come from the
-    environment: KG_TOKEN (bearer), or KG_USER and KG_PASSWORD (basic, or digest with --auth digest).
+    The graph is sent as N-Triples (every IRI in full). PUT replaces the graph, so pushing again never
+    duplicates anything. Afterwards the store's count is compared, and a sample of triples is read
+    back and compared term by term. Credentials come from the environment: KG_TOKEN (bearer), or
+    KG_USER and KG_PASSWORD (basic, or digest with --auth digest).
 
     \b
     Examples:
       kg push --endpoint http://localhost:7878/store
       kg push --endpoint http://localhost:3030/ningbo/data --graph https://example.org/ningbo-kg/graph
+      kg push --endpoint http://localhost:8890/sparql-graph-crud-auth --auth digest --graph IRI
     """
     from graph.sparql.push import push_triples
 
     triples, prefixes = read_triples(**source)
-    report = push_triples(
-        triples,
-        endpoint,
-        graph=graph,
-        query_endpoint=query_endpoint,
-        check=not no_check,
-        timeout=timeout,
-        auth=auth_from_environment(auth),
-        prefixes=prefixes,
-    )
+    total = len(set(triples))
+    with counting_progress(quiet) as progress:
+        task = progress.add_task("pushing triples", total=total)
+        report = push_triples(
+            triples,
+            endpoint,
+            graph=graph,
+            query_endpoint=query_endpoint,
+            check=not no_check,
+            timeout=timeout,
+            auth=auth_from_environment(auth),
+            prefixes=prefixes,
+            chunk_size=chunk_size,
+            progress=lambda sent: progress.advance(task, sent),
+        )
     if not quiet:
-        checked = f"; the store holds {report.stored}" if report.stored is not None else " (not checked)"
+        if report.stored is None:
+            checked = " (not checked)"
+        else:
+            checked = (
+                f"; the store holds {report.stored}, and {report.sampled} sampled triples read back match"
+            )
+            if report.normalised:
+                checked += f" (the store normalised: {'; '.join(report.normalised)})"
         err.print(
-            f"pushed {report.sent} triples to {report.target} at {endpoint} in {report.seconds:.2f} s{checked}."
+            f"pushed {report.sent} triples to {report.target} at {endpoint} in {report.seconds:.2f} s"
+            f" ({report.requests} request{'s' if report.requests != 1 else ''}){checked}."
         )
 
 
@@ -576,6 +720,79 @@ def synth(rows, out_dir, seed, rows_per_entity):
 
     dataset = generate(out_dir, rows, seed, rows_per_entity)
     err.print(f"wrote {dataset.rows} rows about {dataset.entities} entities to {dataset.csv}")
+
+
+@cli.command()
+@click.argument("article", type=click.Path(path_type=Path))
+@click.option(
+    "--known",
+    "known",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="CSV",
+    help="A curated CSV whose entities are linked by key where their labels occur (repeatable).",
+)
+@click.option(
+    "--vocabulary",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_VOCABULARY,
+    show_default=True,
+    help="Vocabulary (Turtle): the classes, properties and units the draft may use.",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path),
+    default=Path("draft.csv"),
+    show_default=True,
+    help="Where to write the draft CSV (replaced whole, never half-written).",
+)
+@click.option(
+    "--compare",
+    "curated",
+    type=click.Path(path_type=Path),
+    metavar="CSV",
+    help="Also print how the draft compares with this curated CSV of the same article.",
+)
+@click.option(
+    "--llm",
+    metavar="URL",
+    help="Also ask this OpenAI-compatible chat-completions endpoint for rows (off by default; nothing is sent without it).",
+)
+def draft(article, known, vocabulary, out_path, curated, llm):
+    """Draft rows of our CSV format from ARTICLE (a Chinese text), each citing its sentence, for review.
+
+    The draft has two review columns, confidence and note, that the build ignores. Check it with
+    kg validate, then keep, correct or delete its rows.
+
+    \b
+    Examples:
+      kg draft data/sources/000_ae5b4b592fd66ac1.txt --out data/draft.csv
+      kg draft article.txt --known data/triples.csv --out data/draft.csv
+      kg draft data/sources/000_ae5b4b592fd66ac1.txt --out data/draft.csv --compare data/triples.csv
+    """
+    from graph.draft import write_draft
+    from graph.draft.compare import compare
+
+    if curated is not None and not curated.is_file():
+        raise InputError(
+            f"{curated}: curated CSV not found. Fix: give the path of a CSV of our format to --compare"
+        )
+    result = write_draft(article, out_path, resolve(vocabulary), list(known), llm)
+    drafted = result.draft
+    err.print(
+        f"wrote {len(drafted.rows)} rows to {out_path}: {len(drafted.entities)} entities,"
+        f" {drafted.figures} figures, {drafted.links} links"
+    )
+    if llm:
+        err.print(
+            f"the model proposed {result.llm_rows} valid rows; dropped {result.llm_not_verbatim} with evidence"
+            f" not in the article and {result.llm_invalid} that failed the row checks"
+        )
+    if curated is not None:
+        text = Path(article).read_text(encoding="utf-8-sig")
+        for line in compare(out_path, curated, text).lines():
+            out.print(line, markup=False, highlight=False)
 
 
 @cli.command()

@@ -22,6 +22,8 @@ DEFAULT_OUT = Path("exports")
 DEFAULT_VOCABULARY = Path("data/vocabulary.ttl")
 DEFAULT_SHAPES = Path("data/shapes.ttl")
 QUERIES_DIR = Path("data/queries")
+# kg serve's port: not 7878, the Oxigraph server's, which a push to a local store usually targets.
+DEFAULT_PORT = 8765
 
 #: the starter project the package ships (package data): ``kg init`` copies its ``data/``, and it
 #: backs the defaults a working directory lacks

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.explorer import page
-from graph.export import graphml, rdf, tables, void
+from graph.export import gexf, graphml, rdf, tables, void
 from graph.export.swap import crash_point, staged_folder
 from graph.model.graph import KnowledgeGraph
 
@@ -30,6 +30,7 @@ EXPORTERS: dict[str, Exporter] = {
     "jsonld": Exporter("graph.jsonld", rdf.write_jsonld, "JSON-LD with a compact context"),
     "rdfxml": Exporter("graph.rdf", rdf.write_rdfxml, "RDF/XML"),
     "graphml": Exporter("graph.graphml", graphml.write_graphml, "GraphML for Gephi and Cytoscape"),
+    "gexf": Exporter("graph.gexf", gexf.write_gexf, "GEXF for Gephi"),
     "nodes": Exporter("nodes.csv", tables.write_nodes, "nodes table (Neo4j, spreadsheets)"),
     "edges": Exporter("edges.csv", tables.write_edges, "edges table (Neo4j, spreadsheets)"),
     "void": Exporter("void.ttl", void.write_void, "VoID dataset description"),

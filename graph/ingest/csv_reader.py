@@ -35,6 +35,8 @@ COLUMNS = (
     "evidence",
 )
 REQUIRED_COLUMNS = ("subject", "predicate", "object", "source", "section", "evidence")
+#: review columns a draft carries for its curator (`kg draft`); accepted in the header, ignored by the build
+REVIEW_COLUMNS = ("confidence", "note")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # every byte but the control characters (UTF-8 uses bytes below 0x80 only for themselves)
@@ -73,7 +75,7 @@ class CsvRecords:
         columns = self.columns
         width = len(columns)
         order = [columns.index(c) if c in columns else width for c in COLUMNS]  # width: the '' appended
-        in_order = order == list(range(len(COLUMNS)))
+        in_order = order == list(range(len(COLUMNS))) and width == len(COLUMNS)
         problems, name, has_control = self.problems, self.name, self._has_control
         header_row = self._header_row
         strip = str.strip
@@ -147,6 +149,39 @@ class CsvRecords:
             f"badly quoted cell on line {end_line} ({reason})",
             'a cell that contains a quote must be quoted as a whole, with inner quotes doubled: "say ""hi"""',
         )
+
+
+@dataclass(slots=True)
+class Row:
+    """One CSV record: its 1-based row number (the header is row 1) and its cells by column name."""
+
+    file: str
+    number: int
+    cells: dict[str, str]
+
+    def __getitem__(self, column: str) -> str:
+        return self.cells.get(column, "")
+
+
+@dataclass
+class CsvFile:
+    """The rows of one CSV file and the problems met reading it."""
+
+    path: Path
+    rows: list[Row]
+    problems: list[Problem]
+
+
+def read_rows(path: Path | str, display_name: str | None = None) -> CsvFile:
+    """Read ``path`` strictly into a list of rows (for tools that read a CSV as text, such as ``kg draft``);
+    never raises for bad content: the problems are returned instead. The build streams with :func:`open_records`.
+    """
+    records = open_records(path, display_name)
+    rows = [
+        Row(records.name, number, dict(zip(COLUMNS, cells, strict=True)))
+        for number, cells in records.records()
+    ]
+    return CsvFile(Path(path), [] if records.not_utf8 else rows, records.problems)
 
 
 def open_records(path: Path | str, display_name: str | None = None) -> CsvRecords:
@@ -253,7 +288,7 @@ def _check_header(header: list[str], name: str, problems: list[Problem]) -> list
             )
             ok = False
         seen.add(column)
-        if column not in COLUMNS:
+        if column not in COLUMNS and column not in REVIEW_COLUMNS:
             close = difflib.get_close_matches(column, COLUMNS, n=1, cutoff=0.6)
             hint = (
                 f"rename it to '{close[0]}'" if close else "delete it; the columns are " + ", ".join(COLUMNS)

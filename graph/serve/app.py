@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -35,6 +36,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
+from graph.defaults import DEFAULT_PORT
 from graph.serve.handler import GraphRequest, QueryRequest, Reply, UpdateRequest
 from graph.serve.workers import WorkerPool
 from graph.sparql.query import NamedQuery
@@ -97,7 +99,14 @@ def create_app(
             await pool.close()
 
     async def home(request: Request) -> Response:
-        return HTMLResponse(page, headers={"Content-Security-Policy": page_csp, "Cache-Control": "no-cache"})
+        nonce = secrets.token_urlsafe(18)
+        return HTMLResponse(
+            page.replace(STYLE_NONCE, nonce),
+            headers={
+                "Content-Security-Policy": page_csp.replace(STYLE_NONCE, nonce),
+                "Cache-Control": "no-cache",
+            },
+        )
 
     async def sparql(request: Request) -> Response:
         parsed = await _protocol_request(request, settings)
@@ -128,6 +137,9 @@ def create_app(
         reply = await pool.submit(job)
         return _response(reply, head=request.method == "HEAD")
 
+    async def favicon(request: Request) -> Response:
+        return Response(FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
+
     async def explorer(request: Request) -> Response:
         path = settings.explorer
         if path is None or not path.is_file():
@@ -156,6 +168,8 @@ def create_app(
         Route("/sparql/", sparql, methods=every_method),
         Route("/store", store, methods=every_method),
         Route("/explorer", explorer, methods=["GET", "HEAD"]),
+        Route("/favicon.svg", favicon, methods=["GET", "HEAD"]),
+        Route("/favicon.ico", favicon, methods=["GET", "HEAD"]),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.pool = pool
@@ -309,6 +323,19 @@ class _SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+# Three linked nodes: the page's icon (SVG, so one file serves every size).
+FAVICON = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+    '<path d="M8 24L16 8L25 22Z" fill="none" stroke="#1f5fbf" stroke-width="2.5"/>'
+    '<circle cx="8" cy="24" r="5" fill="#1f5fbf"/><circle cx="16" cy="8" r="5" fill="#d9480f"/>'
+    '<circle cx="25" cy="22" r="5" fill="#2b8a3e"/></svg>'
+)
+
+
+# In the page and its CSP, replaced by a fresh nonce on every response: the editor's <style> carries it.
+STYLE_NONCE = "kg-style-nonce-placeholder"
+
+
 def _page(settings: Settings) -> tuple[str, str]:
     """The query page, with the example queries and prefixes built in, and a CSP that admits only its own
     inline script and style (by hash)."""
@@ -320,12 +347,15 @@ def _page(settings: Settings) -> tuple[str, str]:
         "explorer": settings.explorer is not None and settings.explorer.is_file(),
         "maxRows": settings.max_rows,
         "timeout": settings.timeout,
+        "updates": settings.allow_updates,
     }
-    page = fill(template, {"data": embed_json(data)})
+    # CodeMirror 6, bundled once by static/editor-src/build.sh (licences in static/editor.LICENSE.txt)
+    editor = resources.files("graph.serve").joinpath("static/editor.js").read_text(encoding="utf-8")
+    page = fill(template, {"data": embed_json(data), "editor": editor, "nonce": STYLE_NONCE})
     scripts, styles = " ".join(inline_hashes(page, "script")), " ".join(inline_hashes(page, "style"))
     csp = (
         "default-src 'none'; "
-        f"script-src {scripts}; style-src {styles}; "
+        f"script-src {scripts}; style-src {styles} 'nonce-{STYLE_NONCE}'; "
         "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
     return page, csp
@@ -371,7 +401,7 @@ def run(
     store_path: str,
     settings: Settings,
     host: str = "127.0.0.1",
-    port: int = 7878,
+    port: int = DEFAULT_PORT,
     announce: Callable[[str], None] = print,
 ) -> None:
     """Serve until interrupted. The socket is bound first, so ``port`` 0 picks a free port; ``announce``

@@ -87,7 +87,16 @@ def answer(
 
 
 def _query(store: ox.Store, request: QueryRequest, prefixes, max_rows) -> Reply:
-    operation = inspect_query(request.text)
+    try:
+        operation = inspect_query(request.text)
+    except QuerySyntaxError:
+        if _is_update(request.text):
+            return Reply.text(
+                400,
+                "this is an update (INSERT, DELETE ...), not a query: updates are refused on a read-only"
+                " endpoint; where updates are allowed (--allow-updates), send it as update= or application/sparql-update",
+            )
+        raise
     form = operation.form if operation.form in ("select", "ask") else "graph"
     format_name, media_type = negotiate(request.accept, form)
     for iri in (*operation.from_graphs, *operation.from_named_graphs):
@@ -164,3 +173,12 @@ def _require_graph(store: ox.Store, iri: str, where: str) -> None:
 def media_type_with_charset(format_name: str, media_type: str) -> str:
     """The negotiated media type, with ``charset=utf-8`` for ``text/`` types (whose default would be ASCII)."""
     return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type
+
+
+def _is_update(text: str) -> bool:
+    """Whether ``text`` parses as a SPARQL update (to explain why it is not a query)."""
+    try:
+        inspect_update(text)
+    except (QuerySyntaxError, Refused, ValueError):
+        return False
+    return True

@@ -8,7 +8,9 @@ Credentials are never options (they would show in the shell history and the proc
 
 from __future__ import annotations
 
+import html
 import os
+import re
 from collections.abc import Generator, Mapping
 
 import httpx
@@ -21,11 +23,21 @@ from graph.sparql.results import QueryResult, parse_results
 ENV_USER, ENV_PASSWORD, ENV_TOKEN = "KG_USER", "KG_PASSWORD", "KG_TOKEN"
 AUTH_SCHEMES = ("basic", "digest")
 
-# SPARQL results for SELECT and ASK, RDF for CONSTRUCT and DESCRIBE; JSON and N-Triples first.
-ACCEPT = (
-    "application/sparql-results+json, application/sparql-results+xml;q=0.9, "
-    "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
-)
+# What to ask for, by query form: SPARQL results for SELECT and ASK, RDF for CONSTRUCT and DESCRIBE.
+# A store that finds SPARQL JSON acceptable for a graph answers a DESCRIBE in its own JSON dialect
+# (Virtuoso does), so each form asks only for types that can carry it.
+RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+ACCEPT = f"{RESULTS_ACCEPT}, {GRAPH_ACCEPT}"
+ACCEPT_BY_FORM = {
+    "select": RESULTS_ACCEPT,
+    "ask": RESULTS_ACCEPT,
+    "construct": GRAPH_ACCEPT,
+    "describe": GRAPH_ACCEPT,
+}
+
+_PROLOGUE = re.compile(r"""\s*(?:\#[^\n]*\n|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)""", re.IGNORECASE)
+_FORM = re.compile(r"\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
 class RemoteError(KnowledgeGraphError):
@@ -58,6 +70,19 @@ def auth_from_environment(
     return None
 
 
+def query_form(text: str) -> str | None:
+    """``select``, ``ask``, ``construct`` or ``describe``: the form of a query, read after its prologue; None if unclear.
+
+    >>> query_form("# the ranks\\nPREFIX kg: <urn:kg#>\\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    'construct'
+    """
+    position = 0
+    while found := _PROLOGUE.match(text, position):
+        position = found.end()
+    form = _FORM.match(text, position)
+    return form.group(1).lower() if form else None
+
+
 def client(timeout: float, auth: httpx.Auth | None = None) -> httpx.Client:
     """An httpx client with our time limit and credentials."""
     return httpx.Client(timeout=httpx.Timeout(timeout), auth=auth, headers={"User-Agent": "ningbo-kg"})
@@ -84,9 +109,10 @@ def query_endpoint(
     added = text.count("\n") - query.count("\n")
     with client(timeout, auth) as http:
         try:
-            response = send(http, "POST", url, "query", data=data, headers={"Accept": ACCEPT})
+            accept = ACCEPT_BY_FORM.get(query_form(text) or "", ACCEPT)
+            response = send(http, "POST", url, "query", data=data, headers={"Accept": accept})
         except RemoteError as exc:
-            if added and " 400 " in str(exc):
+            if added and ": 400 " in str(exc):
                 raise RemoteError(
                     f"{exc}; its line numbers count the {added} PREFIX lines put in front of the query"
                 ) from None
@@ -134,8 +160,17 @@ def explain(response: httpx.Response, action: str, auth_given: bool = False) -> 
     """One line for an error status: what it means for ``action`` (query, upload) and what to try."""
     status = response.status_code
     head = f"{response.request.url}: {status} {response.reason_phrase}"
-    detail = one_line(response.text, 200) if response.text.strip() else ""
+    detail = one_line(reason_text(response), 200)
     if status == 401:
+        asked = response.headers.get("www-authenticate", "").split(" ", 1)[0].lower()
+        if asked == "digest" and not auth_given:
+            return f"{head}: the server asks for Digest credentials; set {ENV_USER} and {ENV_PASSWORD} and add --auth digest"
+        if asked == "digest" and not _sent_digest(response):
+            return f"{head}: the server asks for Digest credentials, not the ones sent; add --auth digest"
+        sent = response.request.headers.get("authorization", "").split(" ", 1)[0].lower()
+        if sent == "basic" and response.request.url.path.rstrip("/").endswith("-auth"):
+            # Virtuoso's -auth endpoints refuse Basic credentials without naming the scheme they want
+            return f"{head}: the server asks for Digest credentials, not the ones sent; add --auth digest"
         if auth_given:
             return f"{head}: the server refused the credentials in {ENV_USER}/{ENV_PASSWORD} or {ENV_TOKEN}"
         return f"{head}: the server needs credentials; set {ENV_USER} and {ENV_PASSWORD} (basic or --auth digest), or {ENV_TOKEN} (bearer)"
@@ -150,6 +185,24 @@ def explain(response: httpx.Response, action: str, auth_given: bool = False) -> 
     if status >= 500:
         return f"{head}: the server failed; see its log{_said(detail)}"
     return f"{head}{_said(detail)}"
+
+
+def reason_text(response: httpx.Response) -> str:
+    """The store's reason for an error as plain text: an HTML error page is reduced to its words."""
+    text = response.text
+    if not text.strip():
+        return ""
+    if "html" in response.headers.get("content-type", "").lower() or re.match(
+        r"\s*<(!doctype|html)", text, re.I
+    ):
+        text = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", " ", text)
+        text = html.unescape(re.sub(r"(?s)<[^>]+>", " ", text))
+    return " ".join(text.split())
+
+
+def _sent_digest(response: httpx.Response) -> bool:
+    """Whether the refused request carried Digest credentials (httpx retries with them after a challenge)."""
+    return response.request.headers.get("authorization", "").lower().startswith("digest")
 
 
 def _said(detail: str) -> str:

@@ -330,3 +330,48 @@ def test_large_graph_draws_within_the_stated_bound_and_responds(open_page, large
     page.click("#reset")
     assert len(page.evaluate("kgExplorer.visibleNodes()")) == LARGE_NODES
     assert log.errors == [] and log.requests == [large_page.resolve().as_uri()]
+
+
+def _spread(page, iris):
+    """Where the nodes are drawn: all inside the free part of the canvas, and how much of it they span."""
+    boxes = [page.evaluate("iri => kgExplorer.onScreen(iri)", iri) for iri in iris]
+    free = boxes[0]["free"]
+    for box in boxes:
+        assert (
+            free["left"] - 1 <= box["x"] <= free["right"] + 1
+            and free["top"] - 1 <= box["y"] <= free["bottom"] + 1
+        )
+    xs, ys = [b["x"] for b in boxes], [b["y"] for b in boxes]
+    return max(
+        (max(xs) - min(xs)) / (free["right"] - free["left"]),
+        (max(ys) - min(ys)) / (free["bottom"] - free["top"]),
+    )
+
+
+def test_the_view_refits_after_every_filter(open_page, article):
+    kg, path = article
+    page, log = open_page(path)
+    whole = page.evaluate("kgExplorer.scale()")
+    for section in ("event-9", "event-3"):
+        page.select_option("#event", section)
+        visible = page.evaluate("kgExplorer.visibleNodes()")
+        # every shown node is on screen, and together they fill the view rather than a corner of it
+        assert _spread(page, visible) > 0.5, section
+        assert page.evaluate("kgExplorer.scale()") > whole * 1.2, section  # zoomed in on fewer nodes
+    page.select_option("#event", "")
+    assert abs(page.evaluate("kgExplorer.scale()") - whole) < whole * 0.05  # back to the whole graph
+    assert log.errors == []
+
+
+def test_the_explorer_works_on_a_phone(open_page, article):
+    kg, path = article
+    page, log = open_page(path)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(300)  # vis-network follows the window's size on resize
+    box = page.locator("#graph").bounding_box()
+    assert box["width"] >= 380 and box["height"] >= 0.5 * 844  # the graph, not a thumbnail
+    assert page.evaluate("document.documentElement.scrollWidth") <= 391
+    page.select_option("#event", "event-9")
+    visible = page.evaluate("kgExplorer.visibleNodes()")
+    assert _spread(page, visible) > 0.5
+    assert log.errors == []

@@ -47,6 +47,7 @@ def test_build_writes_every_export(write_csv, tmp_path):
         "edges.csv",
         "void.ttl",
         "graph.html",
+        "graph.gexf",
     }
 
 

@@ -103,7 +103,7 @@ def test_build_query_and_serve_a_copy_of_data(installed, tmp_path):
     bin_dir, env = installed
     shutil.copytree(ROOT / "data", tmp_path / "data")
     built = run([str(bin_dir / "kg"), "build"], tmp_path, env)
-    assert "wrote 9 files to exports/" in built.stderr
+    assert "wrote 10 files to exports/" in built.stderr
     for name in ("graph.nt", "graph.ttl", "void.ttl"):  # the same graph as the checkout's own build
         assert (tmp_path / "exports" / name).read_bytes() == (ROOT / "exports" / name).read_bytes()
     listed = run([str(bin_dir / "kg"), "query", "--list"], tmp_path, env)

@@ -364,3 +364,26 @@ def test_stopping_the_server_removes_its_temporary_store(tmp_path):
         assert [p.name for p in tmp_path.glob("kg-serve-*")], "the store lives in a temporary folder"
         assert post_query(url, "ASK { ?zone kg:rank 10 }").json()["boolean"] is True
     assert not list(tmp_path.glob("kg-serve-*"))  # stopped with SIGTERM, it still cleans up
+
+
+def test_an_update_sent_as_a_query_is_named_as_one_and_the_favicon_is_served(endpoint):
+    for response in (
+        post_query(endpoint, "INSERT DATA { <urn:a> <urn:b> <urn:c> }"),
+        httpx.post(f"{endpoint}/sparql", data={"query": "DELETE WHERE { ?s ?p ?o }"}, timeout=30),
+    ):
+        assert response.status_code == 400
+        assert response.text.startswith("this is an update") and "updates are refused" in response.text
+    assert post_query(endpoint, "SELEC ?s WHERE {}").text.startswith(
+        "syntax error"
+    )  # not every error is an update
+    icon = httpx.get(f"{endpoint}/favicon.svg", timeout=30)
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.text.startswith("<svg")
+    page = httpx.get(f"{endpoint}/", timeout=30)
+    nonce = page.headers["content-security-policy"].split("'nonce-")[1].split("'")[0]
+    assert f'content="{nonce}"' in page.text and "kg-style-nonce-placeholder" not in page.text
+    assert (
+        httpx.get(f"{endpoint}/", timeout=30).headers["content-security-policy"]
+        != page.headers["content-security-policy"]
+    )
+    assert "cdn" not in page.text.lower().split("<script>")[0]  # nothing loaded from elsewhere

@@ -142,3 +142,82 @@ def listener() -> Iterator[tuple[int, callable]]:
         yield sock.getsockname()[1], connections
     finally:
         sock.close()
+
+
+VIRTUOSO = shutil.which("virtuoso-t")
+VIRTUOSO_ISQL = shutil.which("isql-vt")
+VIRTUOSO_USER, VIRTUOSO_PASSWORD = "kg", "kg-test-password"
+
+_VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {folder}/virtuoso.db
+ErrorLogFile = {folder}/virtuoso.log
+LockFile = {folder}/virtuoso.lck
+TransactionFile = {folder}/virtuoso.trx
+xa_persistent_file = {folder}/virtuoso.pxa
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {folder}/virtuoso-temp.db
+TransactionFile = {folder}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+DirsAllowed = ., {folder}
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {folder}
+ServerThreads = 10
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = 100000
+MaxQueryExecutionTime = 300
+MaxQueryCostEstimationTime = 400
+"""
+
+
+@contextlib.contextmanager
+def virtuoso_serve(folder: Path) -> Iterator[str]:
+    """Run Debian's Virtuoso 7 on loopback ports with its own database and ini in ``folder``; yield its base URL.
+
+    A user ``kg`` (password ``kg-test-password``) may write through the Graph Store protocol at
+    ``/sparql-graph-crud-auth`` (Digest) and SPARQL update; ``/sparql`` answers queries anonymously.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    sql_port, http_port = free_port(), free_port()
+    ini = folder / "virtuoso.ini"
+    ini.write_text(_VIRTUOSO_INI.format(folder=folder, sql_port=sql_port, http_port=http_port))
+    log = open(folder / "stdout.log", "wb")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [VIRTUOSO or "virtuoso-t", "+foreground", "+configfile", str(ini)],
+        cwd=folder,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while not _accepts(http_port):
+            if process.poll() is not None:
+                detail = (folder / "virtuoso.log").read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"virtuoso-t exited with {process.returncode}: {detail}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"virtuoso-t did not listen within {START_TIMEOUT} s")
+            time.sleep(0.2)
+        statements = (
+            f"DB.DBA.USER_CREATE('{VIRTUOSO_USER}', '{VIRTUOSO_PASSWORD}'); "
+            f'GRANT SPARQL_UPDATE TO "{VIRTUOSO_USER}"; '
+            f"DB.DBA.RDF_DEFAULT_USER_PERMS_SET('{VIRTUOSO_USER}', 7);"
+        )
+        subprocess.run(
+            [VIRTUOSO_ISQL or "isql-vt", f"127.0.0.1:{sql_port}", "dba", "dba", f"exec={statements}"],
+            check=True,
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+        )
+        yield f"http://127.0.0.1:{http_port}"
+    finally:
+        stop(process)
+        log.close()

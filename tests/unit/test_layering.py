@@ -13,7 +13,7 @@ import graph
 
 PACKAGE = Path(graph.__file__).parent
 #: the stages, lowest first: a stage may import itself and the stages before it, and the leaves
-STAGES = ["model", "ingest", "shacl", "explorer", "export", "sparql", "serve"]
+STAGES = ["model", "ingest", "draft", "shacl", "explorer", "export", "sparql", "serve"]
 LEAVES = {
     "graph.errors",
     "graph.defaults",

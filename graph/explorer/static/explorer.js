@@ -187,6 +187,8 @@
     if (edgeChanges.length) edges.update(edgeChanges);
     state.counts = [visibleNodes, visibleEdges];
     showStatus();
+    // after every filter that changes what is shown, fit the view to it (the neighbourhood fits itself)
+    if (nodeChanges.length && !state.hood && visibleNodes) fitFree(entities.map((_, i) => i).filter((i) => nodeShown[i]));
   }
   function showStatus() {
     const [v, e] = state.counts || [N, DATA.edges.length];
@@ -551,6 +553,7 @@
       const panel = $("panel").hidden ? box.right : $("panel").getBoundingClientRect().left;
       return { x: box.left + at.x, y: box.top + at.y, free: { left: box.left, right: panel, top: box.top, bottom: box.bottom } };
     },
-    nodeCount: N
+    nodeCount: N,
+    scale: () => network.getScale()
   };
 })();

@@ -129,6 +129,32 @@ def test_graphml_loads_in_networkx(built):
     assert loaded.number_of_edges() == network.number_of_edges() > 0
     node = next(iter(loaded.nodes(data=True)))[1]
     assert {"label_zh", "label_en", "type"} <= set(node)
+    # Gephi's caption: a plain label in the article's language, else English, else the key
+    for _, attributes in loaded.nodes(data=True):
+        assert attributes["label"] == (attributes["label_zh"] or attributes["label_en"] or attributes["key"])
+    for _, _, attributes in loaded.edges(data=True):
+        assert attributes["label"] == (
+            attributes["label_zh"] or attributes["label_en"] or attributes["predicate"]
+        )
+    assert any(attributes["label"] != attributes["label_en"] for _, attributes in loaded.nodes(data=True))
+
+
+def test_gexf_loads_in_networkx_with_captions_and_statement_ids(built):
+    kg, out = built
+    text = (out / "graph.gexf").read_text(encoding="utf-8")
+    assert 'xmlns="http://www.gexf.net/1.2draft"' in text and "lastmodifieddate" not in text
+    loaded = nx.read_gexf(out / "graph.gexf")
+    network = graph.to_networkx(kg)
+    assert loaded.number_of_nodes() == network.number_of_nodes() > 0
+    assert loaded.number_of_edges() == network.number_of_edges() > 0
+    for node, attributes in network.nodes(data=True):
+        assert loaded.nodes[node]["label"] == (
+            attributes["label_zh"] or attributes["label_en"] or attributes["key"]
+        )
+        assert loaded.nodes[node]["name"] == attributes["key"]
+    statements_in_file = {data["id"] for _, _, data in loaded.edges(data=True)}
+    assert {key for _, _, key in network.edges(keys=True) if key} <= statements_in_file
+    assert "gexf" in exports.EXPORTERS and exports.EXPORTERS["gexf"].file_name == "graph.gexf"
 
 
 def test_tables_match_the_network_and_are_neutralised(built):

@@ -23,7 +23,7 @@ def fact(statement_key: str = "r1", **fields) -> Fact:
         "object_is_literal": True,
         "datatype_iri": XSD_INTEGER,
     } | fields
-    result = Fact(**values)
+    result = Fact.new(**values)
     result.statement_key = statement_key
     result.evidence_node = BASE + "evidence/e1"
     return result
