@@ -78,6 +78,7 @@ class RowRules:
         self.units = {code: str(iri) for code, iri in vocabulary.units.items()}
         self.approximations = {code: str(iri) for code, iri in vocabulary.approximations.items()}
         self._resources: dict[str, str | TermError] = {}
+        self._hints: dict[tuple[str, str], str] = {}
         self._sentences: dict[str, str] = {}  # one string per distinct sentence, however many rows cite it
         self._property_names = sorted(vocabulary.shorten(p) for p in vocabulary.properties)
         self._class_names = sorted(vocabulary.shorten(c) for c in vocabulary.classes)
@@ -397,10 +398,17 @@ class RowRules:
 
     def _did_you_mean(self, cell: str, names: list[str], what: str) -> str:
         """The hint for a name the vocabulary does not declare: the closest declared names, if any."""
-        close = difflib.get_close_matches(cell, names, n=3, cutoff=0.5)
-        if close:
-            return "did you mean " + " or ".join(close)
-        return f"declare it in {self.vocabulary.path} or use a declared {what}"
+        key = (cell, what)
+        hint = self._hints.get(key)
+        if hint is None:  # once per distinct cell: 25,000 rows with one misspelling ask once
+            close = difflib.get_close_matches(cell, names, n=3, cutoff=0.5)
+            hint = (
+                "did you mean " + " or ".join(close)
+                if close
+                else f"declare it in {self.vocabulary.path} or use a declared {what}"
+            )
+            self._hints[key] = hint
+        return hint
 
 
 _EVIDENCE_HINT = {
