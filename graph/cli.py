@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import os
 import shlex
 import shutil
 import sys
@@ -39,6 +40,7 @@ from graph.defaults import (
 from graph.errors import InputError, KnowledgeGraphError, Problem, ValidationFailed
 from graph.export import EXPORTERS
 from graph.model.namespaces import graph_prefixes
+from graph.model.sources import ROOTS_VARIABLE
 from graph.model.vocabulary import load_vocabulary
 from graph.pipeline import load_store, read_triples
 from graph.shacl import ENGINES, PYSHACL_LIMIT
@@ -140,9 +142,29 @@ def stdin_as_file(paths: list[Path]) -> Iterator[list[Path]]:
             copy = copy.with_name("_" + copy.name)
         copy.write_bytes(sys.stdin.buffer.read())
         _STDIN_COPIES[str(copy)] = "<stdin>"
-        yield [copy if path == Path("-") else path for path in paths]
+        # the links lead to these folders: source documents may come from them (see graph.model.sources)
+        roots = [
+            os.environ.get(ROOTS_VARIABLE, ""),
+            str(Path.cwd().resolve()),
+            str(DEFAULT_CSV.parent.resolve()),
+        ]
+        with _environment(ROOTS_VARIABLE, os.pathsep.join(r for r in roots if r)):
+            yield [copy if path == Path("-") else path for path in paths]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
 
 
 def source_options(command):
