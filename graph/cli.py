@@ -6,6 +6,7 @@ import contextlib
 import csv
 import functools
 import json
+import os
 import shlex
 import shutil
 import sys
@@ -41,6 +42,7 @@ from graph.defaults import (
 from graph.errors import InputError, KnowledgeGraphError, Problem, ValidationFailed
 from graph.export import EXPORTERS
 from graph.model.namespaces import graph_prefixes
+from graph.model.sources import ROOTS_VARIABLE
 from graph.model.vocabulary import load_vocabulary
 from graph.pipeline import load_store, read_triples
 from graph.shacl import ENGINES, PYSHACL_LIMIT
@@ -142,9 +144,29 @@ def stdin_as_file(paths: list[Path]) -> Iterator[list[Path]]:
             copy = copy.with_name("_" + copy.name)
         copy.write_bytes(sys.stdin.buffer.read())
         _STDIN_COPIES[str(copy)] = "<stdin>"
-        yield [copy if path == Path("-") else path for path in paths]
+        # the links lead to these folders: source documents may come from them (see graph.model.sources)
+        roots = [
+            os.environ.get(ROOTS_VARIABLE, ""),
+            str(Path.cwd().resolve()),
+            str(DEFAULT_CSV.parent.resolve()),
+        ]
+        with _environment(ROOTS_VARIABLE, os.pathsep.join(r for r in roots if r)):
+            yield [copy if path == Path("-") else path for path in paths]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
 
 
 def source_options(command):
@@ -697,7 +719,12 @@ QUERY_FORMATS = ["table", *RESULT_FORMATS, *GRAPH_FORMATS]
     type=click.FloatRange(min=0.1),
     default=30.0,
     show_default=True,
-    help="Seconds to wait for --endpoint.",
+    help="Seconds to wait for --endpoint (or, with --allow-service, for the local query).",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let a local query call other endpoints with SERVICE (refused by default); it stops after --timeout.",
 )
 @click.option(
     "--auth",
@@ -717,7 +744,19 @@ QUERY_FORMATS = ["table", *RESULT_FORMATS, *GRAPH_FORMATS]
 @click.option(
     "--list", "list_only", is_flag=True, help="List the named queries with their questions, and exit."
 )
-def query(source, quiet, query_spec, output_format, endpoint, graph, timeout, auth, queries_dir, list_only):
+def query(
+    source,
+    quiet,
+    query_spec,
+    output_format,
+    endpoint,
+    graph,
+    timeout,
+    allow_service,
+    auth,
+    queries_dir,
+    list_only,
+):
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the graph and print the answer.
 
     QUERY is the query text, a .rq file, the name of a query in data/queries/ (see --list), or - to
@@ -760,7 +799,9 @@ def query(source, quiet, query_spec, output_format, endpoint, graph, timeout, au
         )
     else:
         store, prefixes = load_store(**source)
-        result = run_query(store, named, prefixes=prefixes, graph=graph)
+        result = run_query(
+            store, named, prefixes=prefixes, graph=graph, service_timeout=timeout if allow_service else None
+        )
     chosen = output_format or ("turtle" if result.form == "graph" else "table" if out.is_terminal else "csv")
     if result.form == "graph" and chosen not in GRAPH_FORMATS:
         raise click.UsageError(
@@ -822,6 +863,14 @@ def query(source, quiet, query_spec, output_format, endpoint, graph, timeout, au
     help="Worker processes running queries in parallel.",
 )
 @click.option(
+    "--memory-limit",
+    "memory_mb",
+    type=click.IntRange(min=0),
+    default=2048,
+    show_default=True,
+    help="Megabytes of memory each worker may use (0: no limit); a query past it is stopped with 503.",
+)
+@click.option(
     "--allow-updates",
     is_flag=True,
     help="Accept SPARQL Update (the changes last until the server stops). Default: refuse with 403.",
@@ -843,7 +892,20 @@ def query(source, quiet, query_spec, output_format, endpoint, graph, timeout, au
     default=QUERIES_DIR,
     help="Folder of example queries for the page. Default: data/queries, or the package's examples.",
 )
-def serve(source, quiet, host, port, timeout, max_rows, workers, allow_updates, cors, explorer, queries_dir):
+def serve(
+    source,
+    quiet,
+    host,
+    port,
+    timeout,
+    max_rows,
+    workers,
+    memory_mb,
+    allow_updates,
+    cors,
+    explorer,
+    queries_dir,
+):
     """Serve the graph as a SPARQL 1.1 endpoint, with a query page at / and the explorer at /explorer.
 
     \b
@@ -869,6 +931,7 @@ def serve(source, quiet, host, port, timeout, max_rows, workers, allow_updates, 
         timeout=timeout,
         max_rows=max_rows or None,
         workers=workers,
+        memory_mb=memory_mb or None,
         allow_updates=allow_updates,
         cors=cors,
         explorer=explorer,

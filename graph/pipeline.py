@@ -47,6 +47,9 @@ def check(
         facts: FactSet = load_facts(paths, load_vocabulary(resolve(vocabulary)), base)
         if facts.errors:
             return None, sorted(facts.problems)
+        if not facts.facts:
+            empty = [Problem(str(p), 0, "", "no facts", "add rows below the header") for p in facts.inputs]
+            return None, sorted([*facts.problems, *empty])
         graph = build_graph(facts)
         problems = list(facts.problems) + conflicting_facts(facts)
         if shapes is not None:

@@ -1,14 +1,12 @@
-"""Every export of the graph, written atomically: all files are made in a temporary folder, then renamed into place.
+"""Every export of the graph, written atomically: all files are made in a staging folder beside the out
+folder, which then takes its place in one step (:mod:`graph.export.swap`).
 
-A failed build therefore never leaves a half-written file, nor a mix of old and new exports.
+A failed or killed build therefore never leaves a half-written file, nor a mix of old and new exports.
 Each exporter is ``write(graph, path)``; adding a format touches only ``EXPORTERS``.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +14,7 @@ from pathlib import Path
 from graph.analysis import centrality
 from graph.explorer import page
 from graph.export import gexf, graphml, rdf, tables, void
+from graph.export.swap import crash_point, staged_folder
 from graph.model.graph import KnowledgeGraph
 
 
@@ -78,19 +77,11 @@ def write_exports(
     ['graph.ttl', 'nodes.csv']
     """
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     chosen = [EXPORTERS[name] for name in (formats or EXPORTERS)]
-    staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir))
-    try:
+    with staged_folder(out_dir, {exporter.file_name for exporter in chosen}) as staging:
         for exporter in chosen:
             if on_step:
                 on_step(exporter.file_name)
             exporter.write(graph, staging / exporter.file_name)
-        written = []
-        for exporter in chosen:
-            target = out_dir / exporter.file_name
-            os.replace(staging / exporter.file_name, target)
-            written.append(target)
-        return written
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            crash_point(f"after-{exporter.file_name}")
+    return [out_dir / exporter.file_name for exporter in chosen]

@@ -17,7 +17,7 @@ from graph.errors import Problem
 from graph.ingest.cross_row import cross_row_checks
 from graph.ingest.csv_reader import open_records
 from graph.ingest.fast_path import FastPath
-from graph.ingest.row_rules import RowRules
+from graph.ingest.row_rules import RowRules, merge_repeated
 from graph.model.facts import Fact, FactSet
 from graph.model.namespaces import EntityNamespace
 from graph.model.same_as import FILE_NAME as SAME_AS_FILE
@@ -63,6 +63,7 @@ def load_facts(
     same_as = apply_decisions(facts, decisions, rules.namespace, problems)
     facts, by_subject = cross_row_checks(facts, problems, rules.namespace)
     add_facts(same_as, facts, by_subject)
+    problems = merge_repeated(problems)
     return FactSet(facts, problems, vocabulary, rules.namespace, rules.sources, inputs, by_subject)
 
 

@@ -14,6 +14,7 @@ import csv
 import difflib
 import itertools
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -216,6 +217,8 @@ def open_records(path: Path | str, display_name: str | None = None) -> CsvRecord
 def _check_bytes(path: Path, name: str) -> tuple[Problem | None, bool]:
     """One quick pass over the raw bytes: can the file be read, and does it hold control characters?"""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or a device would hang or never end
+            return Problem(name, 0, "", "is not a regular file", "name a CSV file"), False
         with open(path, "rb") as stream:
             tail = b""
             while chunk := stream.read(_CHUNK):
@@ -288,25 +291,47 @@ def _column_name(header: list[str], index: int) -> str:
     return name or f"#{index + 1}"
 
 
+MAX_HEADER_PROBLEMS = 20  # unknown columns named one by one; past this many, one line counts the rest
+
+
 def _check_header(header: list[str], name: str, problems: list[Problem]) -> list[str] | None:
+    """The header's column names, or ``None`` when it has problems; each repeated or unknown name is
+    reported once (a header of a million columns is read in linear time, with a bounded report)."""
     columns = [cell.strip().lstrip(_BOM).lower() for cell in header]
     ok = True
-    seen: set[str] = set()
-    for position, column in enumerate(columns, start=1):
-        if column in seen:
+    seen: dict[str, int] = {}
+    for column in columns:
+        seen[column] = seen.get(column, 0) + 1
+    for column, count in seen.items():
+        if count > 1:
+            times = "twice" if count == 2 else f"{count} times"
             problems.append(
-                Problem(name, 1, column, f"column '{column}' appears twice", "delete one of them")
+                Problem(name, 1, column or "#", f"column '{column}' appears {times}", "delete the copies")
             )
             ok = False
-        seen.add(column)
-        if column not in COLUMNS and column not in REVIEW_COLUMNS:
-            close = difflib.get_close_matches(column, COLUMNS, n=1, cutoff=0.6)
-            hint = (
-                f"rename it to '{close[0]}'" if close else "delete it; the columns are " + ", ".join(COLUMNS)
+    unknown = [
+        (position, column)
+        for position, column in enumerate(columns, start=1)
+        if column not in COLUMNS and column not in REVIEW_COLUMNS
+    ]
+    reported: set[str] = set()
+    for position, column in unknown:
+        if column in reported:
+            continue
+        if len(reported) == MAX_HEADER_PROBLEMS:
+            rest = len({c for _, c in unknown} - reported)
+            problems.append(
+                Problem(
+                    name, 1, "", f"and {rest} more unknown columns", "the columns are " + ", ".join(COLUMNS)
+                )
             )
-            label = column or f"#{position}"
-            problems.append(Problem(name, 1, label, f"unknown column '{column}'", hint))
-            ok = False
+            break
+        reported.add(column)
+        close = difflib.get_close_matches(column, COLUMNS, n=1, cutoff=0.6)
+        hint = f"rename it to '{close[0]}'" if close else "delete it; the columns are " + ", ".join(COLUMNS)
+        problems.append(Problem(name, 1, column or f"#{position}", f"unknown column '{column}'", hint))
+    if unknown:
+        ok = False
     for column in REQUIRED_COLUMNS:
         if column not in seen:
             problems.append(

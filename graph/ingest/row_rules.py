@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -78,6 +78,7 @@ class RowRules:
         self.units = {code: str(iri) for code, iri in vocabulary.units.items()}
         self.approximations = {code: str(iri) for code, iri in vocabulary.approximations.items()}
         self._resources: dict[str, str | TermError] = {}
+        self._hints: dict[tuple[str, str], str] = {}
         self._sentences: dict[str, str] = {}  # one string per distinct sentence, however many rows cite it
         self._property_names = sorted(vocabulary.shorten(p) for p in vocabulary.properties)
         self._class_names = sorted(vocabulary.shorten(c) for c in vocabulary.classes)
@@ -383,8 +384,8 @@ class RowRules:
             flaws.append(
                 Flaw(
                     "source",
-                    f"the source document {source_cell!r} cannot be read as UTF-8 text (looked for {(path.parent / source_cell)})",
-                    "write the path of the document relative to the CSV file",
+                    f"the source document {source_cell!r} {self.sources.reasons.get((source_cell, path), 'cannot be read')} (looked for {(path.parent / source_cell)})",
+                    "write the path of a text file in the CSV's folder, relative to the CSV file",
                 )
             )
             return (None, section, evidence), tuple(flaws)
@@ -406,10 +407,17 @@ class RowRules:
 
     def _did_you_mean(self, cell: str, names: list[str], what: str) -> str:
         """The hint for a name the vocabulary does not declare: the closest declared names, if any."""
-        close = difflib.get_close_matches(cell, names, n=3, cutoff=0.5)
-        if close:
-            return "did you mean " + " or ".join(close)
-        return f"declare it in {self.vocabulary.path} or use a declared {what}"
+        key = (cell, what)
+        hint = self._hints.get(key)
+        if hint is None:  # once per distinct cell: 25,000 rows with one misspelling ask once
+            close = difflib.get_close_matches(cell, names, n=3, cutoff=0.5)
+            hint = (
+                "did you mean " + " or ".join(close)
+                if close
+                else f"declare it in {self.vocabulary.path} or use a declared {what}"
+            )
+            self._hints[key] = hint
+        return hint
 
 
 _EVIDENCE_HINT = {
@@ -417,3 +425,25 @@ _EVIDENCE_HINT = {
     "section": "write the part of the document the sentence is in, e.g. intro or event-9",
     "evidence": "copy the sentence that states the fact, verbatim",
 }
+
+
+def merge_repeated(problems: list[Problem], column: str = "source") -> list[Problem]:
+    """One problem per distinct message in ``column`` (a missing source document names every row that
+    cites it), at its first row, with the count of rows it affects; the others are kept as they are."""
+    first: dict[tuple[str, str], int] = {}
+    counts: dict[tuple[str, str], int] = {}
+    kept: list[Problem] = []
+    for problem in problems:
+        if problem.column != column:
+            kept.append(problem)
+            continue
+        key = (problem.file, problem.message)
+        counts[key] = counts.get(key, 0) + 1
+        if key not in first:
+            first[key] = len(kept)
+            kept.append(problem)
+    for key, index in first.items():
+        if counts[key] > 1:
+            problem = kept[index]
+            kept[index] = replace(problem, message=f"{problem.message}; {counts[key]} rows cite it")
+    return kept

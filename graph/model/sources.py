@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,20 +56,40 @@ class SourceDocument:
         return found
 
 
+MAX_SOURCE_BYTES = 64 * 1024 * 1024  # a source document is an article, not a disk image
+ROOTS_VARIABLE = "KG_SOURCE_ROOTS"  # more folders (os.pathsep-separated) source documents may come from
+
+
 class SourceLibrary:
-    """Source documents named by CSV cells, resolved against the CSV's folder and read at most once."""
+    """Source documents named by CSV cells, resolved against the CSV's folder and read at most once.
+
+    A document must be a regular file inside the CSV's folder tree (symlinks resolved), or inside
+    a folder named in the environment variable ``KG_SOURCE_ROOTS``, and at most
+    ``MAX_SOURCE_BYTES`` long: a cell may not make the build read ``/etc/passwd``, a FIFO or
+    ``/dev/zero``. ``reasons`` says why a document could not be used.
+    """
 
     def __init__(self) -> None:
         self._documents: dict[Path, SourceDocument | None] = {}
         self._by_cell: dict[tuple[str, Path], SourceDocument | None] = {}
+        self.reasons: dict[tuple[str, Path], str] = {}
+        self._why: dict[Path, str] = {}
+        self._roots = [Path(p).resolve() for p in os.environ.get(ROOTS_VARIABLE, "").split(os.pathsep) if p]
 
     def open(self, cell: str, csv_path: Path) -> SourceDocument | None:
-        """The document a ``source`` cell names, or ``None`` when it cannot be read as UTF-8 text."""
+        """The document a ``source`` cell names, or ``None`` (with the reason in ``reasons``)."""
         key = (cell, csv_path)
         if key not in self._by_cell:
             path = (csv_path.parent / cell).resolve()
+            allowed = [csv_path.parent.resolve(), *self._roots]
+            if not any(path.is_relative_to(root) for root in allowed):
+                self.reasons[key] = "is outside the CSV's folder"
+                self._by_cell[key] = None
+                return None
             if path not in self._documents:
-                self._documents[path] = _read(path, cell)
+                self._documents[path] = _read(path, cell, self._why, path)
+            if self._documents[path] is None:
+                self.reasons[key] = self._why[path]
             self._by_cell[key] = self._documents[path]
         return self._by_cell[key]
 
@@ -75,10 +97,33 @@ class SourceLibrary:
         return sorted((d for d in self._documents.values() if d), key=lambda d: d.slug)
 
 
-def _read(path: Path, name: str) -> SourceDocument | None:
+def _read(path: Path, name: str, reasons: dict[Path, str], key: Path) -> SourceDocument | None:
     try:
-        raw = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            reasons[key] = "is not a regular file"
+            return None
+        if info.st_size > MAX_SOURCE_BYTES:
+            reasons[key] = f"is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB"
+            return None
+        # O_NONBLOCK: should the file be swapped for a FIFO after the check, opening it does not hang
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                reasons[key] = "is not a regular file"
+                return None
+            raw = stream.read(MAX_SOURCE_BYTES + 1)
+        if len(raw) > MAX_SOURCE_BYTES:
+            reasons[key] = f"is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB"
+            return None
         text = raw.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+    except FileNotFoundError:
+        reasons[key] = "does not exist"
+        return None
+    except OSError as exc:
+        reasons[key] = f"cannot be read: {exc.strerror}"
+        return None
+    except UnicodeDecodeError:
+        reasons[key] = "cannot be read as UTF-8 text"
         return None
     return SourceDocument(path=path, name=name, text=text, sha256=hashlib.sha256(raw).hexdigest())

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import secrets
 import shutil
 import signal
@@ -45,6 +46,8 @@ FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+MAX_CONNECTIONS = 256  # connections and requests at once; past it, 503 at once
+HEADER_TIMEOUT = 5  # seconds an idle or half-sent connection is kept
 EXPLORER_CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:;"
     " font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
@@ -59,6 +62,7 @@ class Settings:
     max_rows: int | None = 10_000
     max_body: int = 1_000_000
     workers: int = 2
+    memory_mb: int | None = 2048
     allow_updates: bool = False
     cors: bool = False
     explorer: Path | None = None
@@ -80,6 +84,7 @@ def create_app(
         timeout=settings.timeout,
         max_rows=settings.max_rows,
         prefixes=settings.prefixes,
+        memory_mb=settings.memory_mb,
     )
     page, page_csp = _page(settings)
 
@@ -145,7 +150,7 @@ def create_app(
 
     middleware = [Middleware(_SecurityHeaders)]
     if trusted_hosts:
-        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=trusted_hosts))
+        middleware.append(Middleware(_TrustedHost, allowed_hosts=trusted_hosts))
     if settings.cors:
         middleware.append(
             Middleware(
@@ -279,6 +284,22 @@ def _response(reply: Reply, headers: dict[str, str] | None = None, head: bool = 
     )
 
 
+class _TrustedHost(TrustedHostMiddleware):
+    """Starlette's host check, which cuts the Host header at its first colon: an IPv6 address in
+    brackets (``[::1]:7878``) is read here as RFC 3986 writes it."""
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] in ("http", "websocket"):
+            headers = dict(scope.get("headers") or [])
+            host = headers.get(b"host", b"").decode("latin-1")
+            if host.startswith("["):
+                bare = host[1 : host.find("]")] if "]" in host else host
+                if bare in self.allowed_hosts:
+                    await self.app(scope, receive, send)
+                    return
+        await super().__call__(scope, receive, send)
+
+
 class _SecurityHeaders:
     """Headers every answer carries: no MIME sniffing, no referrer leaks."""
 
@@ -340,10 +361,32 @@ def _page(settings: Settings) -> tuple[str, str]:
     return page, csp
 
 
+STORE_PREFIX = "kg-serve-"  # temporary stores: kg-serve-<pid of the server>-<random>
+
+
+def remove_dead_stores() -> None:
+    """Remove the temporary stores of servers that died without cleaning up (kill -9, power loss)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{STORE_PREFIX}*-*"):
+        pid = folder.name[len(STORE_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def prepare_store(load: Callable[[str], dict[str, str]]) -> tuple[Path, str, dict[str, str]]:
     """Make a temporary folder and an on-disk store in it with ``load(location)``; return the folder, the
     store's path and the prefixes ``load`` gave. The caller removes the folder."""
-    folder = Path(tempfile.mkdtemp(prefix="kg-serve-"))
+    remove_dead_stores()
+    folder = Path(tempfile.mkdtemp(prefix=f"{STORE_PREFIX}{os.getpid()}-"))
     location = str(folder / "store")
     try:
         prefixes = load(location)
@@ -383,7 +426,14 @@ def run(
 
     app = create_app(store_path, settings, trusted_hosts=trusted, on_ready=ready)
     config = uvicorn.Config(
-        app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=5
+        app,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=5,
+        limit_concurrency=MAX_CONNECTIONS,
+        timeout_keep_alive=HEADER_TIMEOUT,
+        http=_protocol(),
     )
     # Uvicorn shuts down gracefully on SIGTERM, then raises the signal again for the handler it found:
     # make that an ordinary exit, so the caller's clean-up (the temporary store) still runs.
@@ -393,6 +443,66 @@ def run(
     finally:
         signal.signal(signal.SIGTERM, previous)
         sock.close()
+
+
+def _protocol():
+    """Uvicorn's HTTP/1.1 protocol with a deadline for the request head and 414 for one too long.
+
+    Uvicorn waits for a request head for ever (2,000 half-open connections stay open), and answers
+    a head past h11's buffer (16 KiB) with 400 and an immediate close, which the client, still
+    sending, sees as a reset. Here the head must arrive within ``HEADER_TIMEOUT`` seconds, and a
+    head too long gets 414 while the rest of it is read and dropped, so the client sees the status.
+    """
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class Protocol(H11Protocol):
+        _deadline = None
+        _dropping = False
+
+        def connection_made(self, transport):
+            super().connection_made(transport)
+            self._deadline = self.loop.call_later(HEADER_TIMEOUT, self._head_too_slow)
+
+        def _head_too_slow(self) -> None:
+            if self.cycle is None and not self.transport.is_closing():
+                self.transport.close()
+
+        def connection_lost(self, exc):
+            if self._deadline is not None:
+                self._deadline.cancel()
+            super().connection_lost(exc)
+
+        _received = 0
+
+        def data_received(self, data: bytes) -> None:
+            if self._dropping:
+                return
+            self._received += len(data)
+            super().data_received(data)
+
+        def send_400_response(self, msg: str) -> None:
+            # h11 says only "bad request": a head longer than its buffer is what made it give up here
+            if self.cycle is None and self._received > h11._connection.DEFAULT_MAX_INCOMPLETE_EVENT_SIZE:
+                self._send_and_drain(
+                    414, "the request line or headers are too long; send the query with POST"
+                )
+                return
+            super().send_400_response(msg)
+
+        def _send_and_drain(self, status: int, message: str) -> None:
+            body = (message + "\n").encode("utf-8")
+            head = (
+                f"HTTP/1.1 {status} URI Too Long\r\ncontent-type: text/plain; charset=utf-8\r\n"
+                f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
+            ).encode("ascii")
+            self.transport.write(head + body)
+            self._dropping = True
+            if self.transport.can_write_eof():
+                self.transport.write_eof()
+            self.loop.call_later(2, self.transport.close)
+
+    return Protocol
 
 
 def _exit_quietly(signum, frame) -> None:

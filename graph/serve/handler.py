@@ -127,7 +127,13 @@ def _update(store: ox.Store, request: UpdateRequest, prefixes) -> Reply:
         raise Refused(
             "using-graph-uri and using-named-graph-uri are not supported here: write USING and USING NAMED in the update"
         )
-    store.update(request.text, prefixes=prefixes or None, base_iri=request.base_iri)
+    try:
+        store.update(request.text, prefixes=prefixes or None, base_iri=request.base_iri)
+    except (
+        OSError,
+        RuntimeError,
+    ) as exc:  # e.g. CREATE GRAPH of a graph that exists: the request's fault, not the store's
+        return Reply.text(400, f"the update failed: {one_line(str(exc))}")
     return Reply(204, TEXT, b"")
 
 

@@ -16,7 +16,10 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
+import os
+import resource
 import signal
+import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -50,8 +53,10 @@ class WorkerPool:
         timeout: float = 10.0,
         max_rows: int | None = None,
         prefixes: dict[str, str] | None = None,
+        memory_mb: int | None = None,
     ):
         self.store_path = store_path
+        self.memory_mb = memory_mb
         self.size = 1 if writable else max(1, size)
         self.writable = writable
         self.timeout = timeout
@@ -96,6 +101,12 @@ class WorkerPool:
             reply = False
         self._settle(worker, exchange)
         if reply is False:
+            if self.memory_mb and await asyncio.to_thread(_died_of_memory, worker.process):
+                return Reply.text(
+                    503,
+                    f"the query needed more than the memory limit of {self.memory_mb} MB and was stopped;"
+                    " narrow it down (LIMIT, more specific patterns)",
+                )
             return Reply.text(500, "the query worker stopped unexpectedly; the query was not answered")
         if reply is None:
             return Reply.text(
@@ -152,7 +163,15 @@ class WorkerPool:
         parent_end, child_end = self._context.Pipe()
         process = self._context.Process(
             target=_serve_requests,
-            args=(child_end, self.store_path, self.writable, self.prefixes, self.max_rows),
+            args=(
+                child_end,
+                self.store_path,
+                self.writable,
+                self.prefixes,
+                self.max_rows,
+                os.getpid(),
+                self.memory_mb,
+            ),
             daemon=True,
             name="kg-query-worker",
         )
@@ -190,16 +209,56 @@ def _exchange(connection: Connection, request: Any, timeout: float) -> Reply | N
     return connection.recv()
 
 
+def _died_of_memory(process: BaseProcess) -> bool:
+    """Whether a dead worker was ended by its memory limit: Rust aborts (SIGABRT) when an allocation
+    fails, Python raises MemoryError and exits with status 1; the kernel's OOM killer sends SIGKILL."""
+    process.join(2)
+    return process.exitcode in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV, 1)
+
+
+def _watch_parent(server_pid: int) -> None:
+    """End this worker within a second of the server's death (kill -9 included), busy or not: its pipe
+    only tells an idle worker, and the fork server, not the server, is its parent."""
+    while True:
+        time.sleep(0.5)
+        try:
+            os.kill(server_pid, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:
+            pass
+
+
+def _limit_memory(memory_mb: int | None) -> None:
+    """Let the worker grow by ``memory_mb`` past what it maps once the store is open (the address-space
+    limit counts the libraries and the store's mapped files too, which queries do not grow)."""
+    if memory_mb:
+        limit = memory_mb * 1024 * 1024
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            limit += int(open("/proc/self/statm").read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
 def _serve_requests(
-    connection: Connection, store_path: str, writable: bool, prefixes: dict[str, str], max_rows: int | None
+    connection: Connection,
+    store_path: str,
+    writable: bool,
+    prefixes: dict[str, str],
+    max_rows: int | None,
+    server_pid: int | None = None,
+    memory_mb: int | None = None,
 ) -> None:
     """A worker's life: open the store, then answer requests until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the server, which stops its workers
+    if server_pid is not None:
+        threading.Thread(target=_watch_parent, args=(server_pid,), daemon=True).start()
     try:
         store = ox.Store(store_path) if writable else ox.Store.read_only(store_path)
     except OSError as exc:
         connection.send(f"cannot open the store {store_path}: {exc}")
         return
+    _limit_memory(memory_mb)  # after opening the store: its files are mapped within the limit too
     connection.send("ready")
     while True:
         try:

@@ -9,6 +9,7 @@ made from the constraint) and located at the rows the focus node and path come f
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import rdflib
@@ -25,14 +26,30 @@ ENGINES = ("auto", "pyshacl", "fast")
 PYSHACL_LIMIT = 2_000
 
 
+_SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+# what may hide the word SERVICE without being the keyword: strings, IRIs, comments, prefixed names
+_NOT_KEYWORDS = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*'
+)
+_SERVICE = re.compile(r"(?<![\w:])SERVICE(?![\w:])", re.IGNORECASE)
+
+
 def load_shapes(path: Path | str) -> rdflib.Graph:
-    """Parse a SHACL shapes file (Turtle)."""
+    """Parse a SHACL shapes file (Turtle); refuse SPARQL in it that calls another service (SERVICE)."""
     try:
-        return rdflib.Graph().parse(Path(path), format="turtle")
+        shapes = rdflib.Graph().parse(Path(path), format="turtle")
     except FileNotFoundError:
         raise InputError(f"{path}: shapes file not found") from None
     except Exception as exc:
         raise InputError(f"{path}: not a valid Turtle shapes file: {exc}") from None
+    for key in (_SH.select, _SH.ask, _SH.construct, _SH.update):
+        for text in shapes.objects(None, key):
+            if _SERVICE.search(_NOT_KEYWORDS.sub(" ", str(text))):
+                raise InputError(
+                    f"{path}: a SPARQL constraint uses SERVICE, which is refused: validation never calls"
+                    " another service. Fix: remove the SERVICE clause from the shapes file"
+                )
+    return shapes
 
 
 def choose_engine(graph: KnowledgeGraph, engine: str = "auto") -> str:

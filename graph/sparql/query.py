@@ -13,6 +13,7 @@ True
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from graph.defaults import QUERIES_DIR, resolve
 from graph.errors import InputError, KnowledgeGraphError
 from graph.model.graph import KnowledgeGraph
 from graph.model.namespaces import graph_prefixes
-from graph.sparql.guard import QuerySyntaxError, inspect_query, one_line
+from graph.sparql.guard import QuerySyntaxError, Refused, inspect_query, one_line
 from graph.sparql.results import QueryResult, from_oxigraph
 
 #: RDF files ``--rdf`` reads, by extension.
@@ -92,8 +93,28 @@ def _rdf_format(path: Path) -> ox.RdfFormat:
             f"{path}: cannot tell the RDF format from the extension. Fix: name the file with one of {known}"
         )
     if not path.is_file():
-        raise InputError(f"{path}: cannot read the file: it does not exist")
+        raise InputError(f"{path}: cannot read the file: it does not exist or is not a regular file")
+    if rdf_format == ox.RdfFormat.RDF_XML:
+        _refuse_entities(path)
     return rdf_format
+
+
+def _refuse_entities(path: Path) -> None:
+    """Refuse an XML file that declares entities: nested ones expand exponentially ("billion laughs"),
+    and external ones read other files. RDF/XML never needs them."""
+    chunk_size, overlap = 1 << 20, len(b"<!ENTITY")
+    tail = b""
+    try:
+        with open(path, "rb") as stream:
+            while chunk := stream.read(chunk_size):
+                if b"<!ENTITY" in tail + chunk:
+                    raise InputError(
+                        f"{path}: the XML declares entities (<!ENTITY), which are refused: they can expand"
+                        " without bound or read other files. Fix: write the file without a DOCTYPE"
+                    )
+                tail = chunk[-overlap:]
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
 
 
 def find_query(spec: str, queries_dir: Path | str = QUERIES_DIR) -> NamedQuery:
@@ -142,14 +163,19 @@ def run_query(
     prefixes: dict[str, str] | None = None,
     graph: str | None = None,
     base_iri: str | None = None,
+    service_timeout: float | None = None,
 ) -> QueryResult:
     """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query and collect its answer.
 
     ``target`` is a store (see :func:`graph.pipeline.load_store`) or a built :class:`KnowledgeGraph`, whose
     prefixes are then declared unless ``prefixes`` is given. ``graph`` makes a named graph the
     default graph. A syntax error raises :class:`QuerySyntaxError` with the parser's message.
+    A query using SERVICE is refused (:class:`~graph.sparql.guard.Refused`) unless
+    ``service_timeout`` is given: it then runs, and is abandoned after that many seconds.
     """
     text = query.text if isinstance(query, NamedQuery) else query
+    if service_timeout is None:
+        _refuse_service(text)
     if isinstance(target, KnowledgeGraph):
         if prefixes is None:
             prefixes = graph_prefixes(target.prefixes, target.base)
@@ -158,6 +184,14 @@ def run_query(
     if graph is not None:
         options["default_graph"] = _named_node(graph)
     try:
+        if service_timeout is not None:
+            return _with_deadline(
+                lambda: from_oxigraph(
+                    target.query(text, prefixes=prefixes or None, base_iri=base_iri, **options),
+                    prefixes=prefixes,
+                ),
+                service_timeout,
+            )
         answer = target.query(text, prefixes=prefixes or None, base_iri=base_iri, **options)
         return from_oxigraph(answer, prefixes=prefixes)
     except SyntaxError as exc:
@@ -165,6 +199,39 @@ def run_query(
         raise QuerySyntaxError(f"{where}{syntax_message(str(exc))}") from None
     except OSError as exc:
         raise KnowledgeGraphError(f"the query failed: {one_line(str(exc))}") from None
+
+
+def _refuse_service(text: str) -> None:
+    """Refuse SERVICE wherever it is in the query; syntax errors are left to Oxigraph, which words them."""
+    try:
+        inspect_query(text)
+    except QuerySyntaxError:
+        pass
+    except Refused as exc:
+        raise Refused(
+            f"{str(exc).split(' is refused')[0]} is refused: a local query never calls another service."
+            " Fix: give --allow-service to let it (it then stops after --timeout seconds)"
+        ) from None
+
+
+def _with_deadline(run, seconds: float):
+    """``run()``, abandoned after ``seconds``: a remote service that never answers must not hang the command."""
+    outcome: dict = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = run()
+        except BaseException as exc:  # handed to the caller's thread, without the frames of this one
+            outcome["error"] = exc.with_traceback(None)
+
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise KnowledgeGraphError(f"the query did not finish within {seconds:g} s (a SERVICE did not answer)")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def syntax_message(message: str) -> str:

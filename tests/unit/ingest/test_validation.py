@@ -211,7 +211,7 @@ def test_missing_evidence_and_missing_source_file(write_csv):
     errors = only_errors(write_csv(rows))
     find(errors, 9, "source", "source is empty")
     find(errors, 9, "evidence", "evidence is empty")
-    find(errors, 10, "source", "cannot be read")
+    find(errors, 10, "source", "does not exist")
 
 
 def test_qualifier_rules(write_csv):
