@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import os
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -421,3 +422,25 @@ def test_two_picked_nodes_show_the_path_and_its_sentences(open_page, article):
     assert hops.count() >= len(found) - 1
     assert page.locator("#details ol.path blockquote").count() >= len(found) - 1
     assert log.errors == []
+
+
+def test_a_link_ending_in_an_iri_selects_that_entity(open_page, article, browser):
+    """The query page links IRIs to /explorer#IRI: the page selects that entity on load and on a new hash."""
+    kg, path = article
+    lab, zone = f"{kg.base}entity/nimte", f"{kg.base}entity/ningbo-hitech-zone"
+    page = browser.new_page()
+    try:
+        page.goto(path.resolve().as_uri() + "#" + quote(lab, safe=""), timeout=60_000)
+        page.wait_for_selector("html[data-drawn]", state="attached", timeout=60_000)
+        page.wait_for_function("kgExplorer.selected().length === 1", timeout=SEARCH_TIMEOUT_MS)
+        assert page.evaluate("kgExplorer.selected()[0].iri") == lab
+        page.evaluate("(iri) => { location.hash = encodeURIComponent(iri); }", zone)
+        page.wait_for_function(
+            "(iri) => kgExplorer.selected().length === 1 && kgExplorer.selected()[0].iri === iri",
+            arg=zone,
+            timeout=SEARCH_TIMEOUT_MS,
+        )
+    finally:
+        page.close()
+    page, log = open_page(path)  # without a hash nothing is selected
+    assert page.evaluate("kgExplorer.selected()") == [] and log.errors == []

@@ -631,6 +631,15 @@
     document.documentElement.setAttribute("data-drawn", "true");
   });
   network.redraw();
+  // a link to this page ending in #IRI (as the query page of kg serve makes them) selects that entity
+  function selectFromHash() {
+    let iri = "";
+    try { iri = decodeURIComponent(location.hash.slice(1)); } catch (e) { return; }
+    const i = iri ? entities.findIndex((e) => e[0] === iri) : -1;
+    if (i >= 0) select(i, { focus: true });
+  }
+  window.addEventListener("hashchange", selectFromHash);
+  selectFromHash();
   // what the browser tests read; nothing here changes the page
   window.kgExplorer = {
     language: () => lang,
