@@ -285,7 +285,7 @@ class RowRules:
         return self.link(cell) if rule.kind is LINK else self.class_of(cell)
 
     def link(self, cell: str) -> tuple[str | None, Flaws]:
-        """The IRI of the entity an object cell links to."""
+        """The IRI of the entity an object cell links to (the IRI :meth:`subject` gives the same cell)."""
         return self._resource("object", cell)
 
     def class_of(self, cell: str) -> tuple[str | None, Flaws]:

@@ -61,6 +61,8 @@ ODD_ROWS = [
     f",zone,skos:altLabel,v,,zh,,,{EV}",
     f",zone,skos:altLabel,v,,zh,,,{EV}",
     ",zone,skos:altLabel,u,,zh,,,,,",
+    f",zone,schema:location,nope:lab,,,,,{EV}",
+    f",zone,schema:location,lab!,,,,,{EV}",
     ",zone,kg:researcherCount,303,,,percent,,,,",
 ]
 
