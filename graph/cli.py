@@ -44,7 +44,7 @@ from graph.export import EXPORTERS
 from graph.model.namespaces import graph_prefixes
 from graph.model.sources import ROOTS_VARIABLE
 from graph.model.vocabulary import load_vocabulary
-from graph.pipeline import load_store, read_triples
+from graph.pipeline import load_store, read_ntriples
 from graph.shacl import ENGINES, PYSHACL_LIMIT
 from graph.sparql.client import AUTH_SCHEMES, auth_from_environment, query_endpoint
 from graph.sparql.query import example_queries, find_query, run_query
@@ -1021,7 +1021,7 @@ def push(
       kg diff HEAD~1 HEAD --format patch > changes.ru
       kg push --endpoint http://localhost:7878/store --patch changes.ru
     """
-    from graph.sparql.push import guess_update_endpoint, push_patch, push_triples
+    from graph.sparql.push import guess_update_endpoint, push_ntriples, push_patch
 
     if patch is not None:
         target = update_endpoint or guess_update_endpoint(endpoint)
@@ -1039,12 +1039,11 @@ def push(
             )
         return
 
-    triples, prefixes = read_triples(**source)
-    total = len(set(triples))
+    chunks, total, prefixes = read_ntriples(**source)
     with counting_progress(quiet) as progress:
         task = progress.add_task("pushing triples", total=total)
-        report = push_triples(
-            triples,
+        report = push_ntriples(
+            chunks,
             endpoint,
             graph=graph,
             query_endpoint=query_endpoint,
@@ -1054,6 +1053,7 @@ def push(
             prefixes=prefixes,
             chunk_size=chunk_size,
             progress=lambda sent: progress.advance(task, sent),
+            distinct=total is not None,
         )
     if not quiet:
         if report.stored is None:

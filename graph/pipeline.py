@@ -20,7 +20,7 @@ from graph.model.graph import KnowledgeGraph
 from graph.model.namespaces import graph_prefixes
 from graph.model.vocabulary import load_vocabulary
 from graph.shacl import check_shapes, load_shapes
-from graph.sparql.query import load_rdf, rdf_triples
+from graph.sparql.query import load_rdf, rdf_ntriples, rdf_triples
 
 FREEZE_ABOVE = 1_000_000  # triples
 
@@ -166,3 +166,24 @@ def read_triples(
         return rdf_triples(rdf), graph_prefixes(load_vocabulary(resolve(vocabulary)).prefixes, base)
     graph = build(list(csv_paths) or [DEFAULT_CSV], vocabulary, shapes, base, shacl)
     return graph.to_oxigraph(), graph_prefixes(graph.prefixes, graph.base)
+
+
+def read_ntriples(
+    csv_paths: Iterable[Path | str] = (),
+    rdf: Path | str | None = None,
+    *,
+    vocabulary: Path | str = DEFAULT_VOCABULARY,
+    shapes: Path | str | None = DEFAULT_SHAPES,
+    base: str = DEFAULT_BASE,
+    shacl: str = "auto",
+) -> tuple[Iterator[str | bytes], int | None, dict[str, str]]:
+    """The graph as N-Triples text in pieces, how many distinct triples it holds, and its prefixes.
+
+    For ``kg push``: nothing is held beyond the pieces in flight. An RDF file is read as it is
+    sent, so its count is ``None`` (not known until the end, and the file may repeat a triple);
+    a graph built from ``csv_paths`` is printed from its table, whose triples are distinct.
+    """
+    if rdf is not None:
+        return rdf_ntriples(rdf), None, graph_prefixes(load_vocabulary(resolve(vocabulary)).prefixes, base)
+    graph = build(list(csv_paths) or [DEFAULT_CSV], vocabulary, shapes, base, shacl)
+    return graph.ntriples_chunks(), len(graph), graph_prefixes(graph.prefixes, graph.base)

@@ -137,8 +137,11 @@ def count_triples(
         raise RemoteError(f"{url}: the count query did not answer a number") from None
 
 
-def send(http: httpx.Client, method: str, url: str, action: str, **kwargs) -> httpx.Response:
-    """Send one request; a refused connection, a time-out or an error status is a one-line RemoteError."""
+def send(
+    http: httpx.Client, method: str, url: str, action: str, allow: tuple[int, ...] = (), **kwargs
+) -> httpx.Response:
+    """Send one request; a refused connection, a time-out or an error status (other than ``allow``) is a
+    one-line RemoteError."""
     try:
         response = http.request(method, url, **kwargs)
     except httpx.ConnectError as exc:
@@ -151,7 +154,7 @@ def send(http: httpx.Client, method: str, url: str, action: str, **kwargs) -> ht
         ) from None
     except httpx.HTTPError as exc:
         raise RemoteError(f"{url}: {one_line(str(exc)) or type(exc).__name__}") from None
-    if response.is_success:
+    if response.is_success or response.status_code in allow:
         return response
     raise RemoteError(explain(response, action, auth_given=http.auth is not None))
 

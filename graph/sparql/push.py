@@ -18,14 +18,16 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import filterfalse, islice
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
 import pyoxigraph as ox
 
+from graph.errors import KnowledgeGraphError
 from graph.sparql.client import RemoteError, client, count_triples, query_endpoint, send
 
 # Where common stores put their query endpoint, given their Graph Store endpoint (path suffixes).
@@ -42,8 +44,6 @@ BATCH = 10_000  # triples serialised at a time (the unit of progress)
 VIRTUOSO_CHUNK = 100_000  # triples per request to Virtuoso, which parses each request in memory
 SAMPLE_SIZE = 200  # triples read back after the upload
 _SAMPLE_BATCH = 50  # triples asked for in one query
-# IRI characters no store rewrites; an IRI with anything else is always in the read-back sample.
-_PLAIN_IRI = re.compile(r"[A-Za-z0-9\-._~:/#?=&%]*")
 _NUMERIC = {
     f"http://www.w3.org/2001/XMLSchema#{name}"
     for name in (
@@ -118,17 +118,20 @@ def graph_url(store_url: str, graph: str | None, *extra: str) -> str:
     return f"{store_url}{'&' if '?' in store_url else '?'}{'&'.join(parameters)}"
 
 
-def ntriples(triples: list[ox.Triple], progress: Progress | None = None) -> Iterator[bytes]:
-    """``triples`` as N-Triples, one batch of bytes at a time; ``progress`` hears how many were handed over."""
-    for start in range(0, len(triples), BATCH):
-        batch = triples[start : start + BATCH]
+def ntriples(triples: Iterable[ox.Triple]) -> Iterator[bytes]:
+    """``triples`` as N-Triples, ``BATCH`` at a time (Oxigraph's printing, one way to write each triple)."""
+    iterator = iter(triples)
+    while batch := list(islice(iterator, BATCH)):
         yield ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES)
-        if progress:
-            progress(len(batch))
 
 
-def push_triples(
-    triples: list[ox.Triple],
+def push_triples(triples: Iterable[ox.Triple], endpoint: str, **options) -> PushReport:
+    """Send pyoxigraph ``triples`` into a Graph Store and check them there: :func:`push_ntriples` of their N-Triples."""
+    return push_ntriples(ntriples(triples), endpoint, **options)
+
+
+def push_ntriples(
+    chunks: Iterable[str | bytes],
     endpoint: str,
     *,
     graph: str | None = None,
@@ -140,16 +143,26 @@ def push_triples(
     chunk_size: int | None = None,
     progress: Progress | None = None,
     sample_size: int = SAMPLE_SIZE,
+    distinct: bool = False,
 ) -> PushReport:
-    """Send ``triples`` (as N-Triples) into ``graph`` of the Graph Store at ``endpoint``, then check them there.
+    """Send N-Triples ``chunks`` into ``graph`` of the Graph Store at ``endpoint``, then check them there.
 
-    ``chunk_size`` is the number of triples per request (default: all in one streamed request, or
-    100,000 for Virtuoso); ``progress`` is called with the number of triples sent since its last call.
-    ``prefixes`` is accepted for callers that have them; N-Triples has no use for them.
+    ``chunks`` are pieces of whole lines in canonical N-Triples (one way to write each triple, as
+    Oxigraph and :mod:`graph.model.ntriples` print it), so a repeated triple is a repeated line:
+    they are read once, as they are sent, and never held together. ``distinct`` says no line
+    repeats (skips counting distinct lines). ``chunk_size`` is the number of triples per request
+    (default: all in one streamed request, or 100,000 for Virtuoso); ``progress`` is called with
+    the number of triples sent since its last call. ``prefixes`` is accepted for callers that have
+    them; N-Triples has no use for them.
+
+    The Oxigraph server gets its bulk path: the graph is cleared with DELETE, then the triples
+    are streamed in one POST with ``no_transaction`` (a PUT onto a graph that holds triples took
+    four times as long). Other stores get a PUT, which replaces the graph, then POSTs.
 
     Raises :class:`graph.sparql.client.RemoteError` with one line for a refused connection, a time-out,
     an error status (401, 403, 404, 413, 5xx ...), a count that differs from what was sent, or a
-    sampled triple the store does not give back as sent.
+    sampled triple the store does not give back as sent; an upload cut short says the store now
+    holds part of the graph. Never returns unless every request succeeded.
     """
     del prefixes  # N-Triples writes every IRI in full
     if graph is not None:
@@ -164,83 +177,201 @@ def push_triples(
                 f"{endpoint}: cannot tell the query endpoint of this store to check the upload."
                 " Fix: give it with --query-endpoint URL, or skip the check with --no-check"
             )
-    unique = list(dict.fromkeys(triples))
     kind = store_kind(endpoint)
-    if chunk_size is None:
-        chunk_size = VIRTUOSO_CHUNK if kind == "virtuoso" else max(1, len(unique))
-    bulk = ("no_transaction",) if kind == "oxigraph" else ()
+    if chunk_size is None and kind == "virtuoso":
+        chunk_size = VIRTUOSO_CHUNK
+    tally = Tally(sample_size, distinct)
+    lines = tally.lines_of(chunks, progress)
     # A streamed body (chunked transfer encoding) cannot be sent twice, as a Digest challenge needs,
-    # and not every server reads one: only the Oxigraph server gets it; others get sized chunks.
-    streamed = kind == "oxigraph" and chunk_size >= len(unique) and not isinstance(auth, httpx.DigestAuth)
+    # and not every server reads one: only the Oxigraph server gets it; others get sized requests.
+    streamed = kind == "oxigraph" and chunk_size is None and not isinstance(auth, httpx.DigestAuth)
     headers = {"Content-Type": f"{NTRIPLES}; charset=utf-8" if kind != "oxigraph" else NTRIPLES}
+    target = graph_url(endpoint, graph)
     started = time.monotonic()
     requests, status = 0, 0
     with client(timeout, auth) as http:
-        for start in range(0, max(1, len(unique)), chunk_size):
-            chunk = unique[start : start + chunk_size]
-            body = ntriples(chunk, progress) if streamed else b"".join(ntriples(chunk, progress))
-            method = "PUT" if start == 0 else "POST"
-            response = send(
-                http, method, graph_url(endpoint, graph, *bulk), "upload", content=body, headers=headers
-            )
+        if kind == "oxigraph":
+            # 404: a named graph that does not exist yet, which is as good as cleared
+            send(http, "DELETE", target, "upload", allow=(404,))
+            requests += 1
+            target = graph_url(endpoint, graph, "no_transaction")
+        uploads = 0
+        for body in [lines] if streamed else requests_of(lines, chunk_size or VIRTUOSO_CHUNK):
+            # PUT replaces the graph; the rest add to it (the Oxigraph server's graph is cleared already)
+            method = "PUT" if uploads == 0 and kind != "oxigraph" else "POST"
+            try:
+                response = send(http, method, target, "upload", content=body, headers=headers)
+            except RemoteError as exc:
+                if kind == "oxigraph" or uploads:
+                    raise RemoteError(f"{exc}; {_PARTIAL}") from None
+                raise
+            except KnowledgeGraphError as exc:  # the source failed on the way (a bad line in an RDF file)
+                raise type(exc)(f"{exc}; {_PARTIAL}") from None
+            uploads += 1
             requests, status = requests + 1, response.status_code
+        if uploads == 0 and kind != "oxigraph":  # an empty graph: still replace what the store holds
+            response = send(http, "PUT", target, "upload", content=b"", headers=headers)
+            requests, status = requests + 1, response.status_code
+    sent = tally.distinct
     stored, sampled, normalised = None, 0, []
     if check:
         stored = count_triples(query_endpoint, graph, timeout=timeout, auth=auth)
-        if stored != len(unique):
+        if stored != sent:
             where = f"<{graph}>" if graph else "the default graph"
             raise RemoteError(
-                f"{query_endpoint}: the store holds {stored} triples in {where} after the upload, but {len(unique)} were sent"
+                f"{query_endpoint}: the store holds {stored} triples in {where} after the upload, but {sent} were sent"
                 + (
                     "; its default graph may be the union of all graphs: push into a named graph with --graph IRI"
-                    if not graph and stored > len(unique)
+                    if not graph and stored > sent
                     else ""
                 )
             )
-        sampled, normalised = check_sample(
-            unique, query_endpoint, graph, size=sample_size, timeout=timeout, auth=auth
-        )
+        sampled, normalised = check_sample(tally.sample(), query_endpoint, graph, timeout=timeout, auth=auth)
     return PushReport(
-        endpoint,
-        graph,
-        len(unique),
-        stored,
-        status,
-        time.monotonic() - started,
-        requests,
-        sampled,
-        normalised,
+        endpoint, graph, sent, stored, status, time.monotonic() - started, requests, sampled, normalised
     )
 
 
-def sample(triples: list[ox.Triple], size: int = SAMPLE_SIZE) -> list[ox.Triple]:
-    """Triples to read back: every one with an IRI of unusual characters (up to ``size``), then an even spread.
+_PARTIAL = "the upload stopped part way, so the store holds part of the graph: push again"
 
-    Triples with blank nodes are left out: a store names its blank nodes as it likes.
+
+def requests_of(lines: Iterator[bytes], size: int) -> Iterator[bytes]:
+    """The bodies of sized requests: ``lines`` (pieces of whole lines) joined ``size`` triples at a time."""
+    pending: list[bytes] = []
+    count = 0
+    for piece in lines:
+        count += piece.count(b"\n")
+        pending.append(piece)
+        while count >= size:
+            text = b"".join(pending)
+            cut = _line_end(text, size)
+            yield text[:cut]
+            rest = text[cut:]
+            pending, count = ([rest] if rest else []), count - size
+    if pending:
+        yield b"".join(pending)
+
+
+def _line_end(text: bytes, lines: int) -> int:
+    """The offset just after the ``lines``-th newline of ``text``."""
+    position = 0
+    for _ in range(lines):
+        position = text.index(b"\n", position) + 1
+    return position
+
+
+class Tally:
+    """What the push learns from the lines as they go by: how many, how many distinct, and a sample.
+
+    The sample has two halves, each an even spread over a stream of unknown length (every
+    ``step``-th line is kept; when twice the room is kept, every other one is dropped and the step
+    doubles): one over the lines whose IRIs or literals hold characters a store might rewrite
+    (outside ASCII, escapes, IRI characters beyond the plain ones), one over all lines.
     """
-    named = [t for t in triples if not any(isinstance(term, ox.BlankNode) for term in t)]
-    unusual = [t for t in named if any(not _plain_iri(term) for term in t)][:size]
-    room = max(0, size - len(unusual))
-    spread = named[:: max(1, len(named) // room)][:room] if room and named else []
-    return list(dict.fromkeys(unusual + spread))
+
+    def __init__(self, size: int = SAMPLE_SIZE, distinct: bool = False):
+        self.size = size
+        self.count = 0
+        self._hashes: set[int] | None = None if distinct else set()
+        self._spread: list[bytes] = []
+        self._step = 1
+        self._unusual: list[bytes] = []
+        self._unusual_step = 1
+        self._unusual_seen = 0
+
+    @property
+    def distinct(self) -> int:
+        """How many distinct triples went by."""
+        return self.count if self._hashes is None else len(self._hashes)
+
+    def lines_of(self, chunks: Iterable[str | bytes], progress: Progress | None = None) -> Iterator[bytes]:
+        """``chunks`` as UTF-8 bytes, each counted and sampled on its way; ``progress`` hears of each."""
+        for chunk in chunks:
+            data = chunk.encode() if isinstance(chunk, str) else chunk
+            if not data:
+                continue
+            added = self.take(data)
+            yield data
+            if progress:
+                progress(added)
+
+    def take(self, data: bytes) -> int:
+        """Count and sample one piece of whole lines; return how many lines it holds."""
+        lines = data.split(b"\n")
+        if not lines[-1]:
+            lines.pop()
+        room = max(1, self.size - self.size // 2)
+        self._spread.extend(lines[(-self.count) % self._step :: self._step])
+        while len(self._spread) >= 2 * room:
+            self._spread, self._step = self._spread[::2], self._step * 2
+        self.count += len(lines)
+        if self._hashes is not None:
+            self._hashes.update(map(hash, lines))
+        unusual = list(filterfalse(bytes.isascii, lines))
+        if b"\\" in data:
+            unusual.extend(line for line in lines if b"\\" in line)
+        for found in _UNUSUAL_IRI.finditer(data):
+            start = data.rfind(b"\n", 0, found.start()) + 1
+            end = data.find(b"\n", found.end())
+            unusual.append(data[start : len(data) if end < 0 else end])
+        if unusual:
+            unusual = list(dict.fromkeys(unusual))
+            self._unusual.extend(unusual[(-self._unusual_seen) % self._unusual_step :: self._unusual_step])
+            self._unusual_seen += len(unusual)
+            while len(self._unusual) >= 2 * max(1, self.size // 2):
+                self._unusual, self._unusual_step = self._unusual[::2], self._unusual_step * 2
+        return len(lines)
+
+    def sample(self) -> list[ox.Triple]:
+        """The triples to read back: an even spread of the unusual ones, then of all; none with a blank node
+        (a store names its blank nodes as it likes)."""
+        unusual = _even(self._unusual, self.size // 2)
+        chosen = list(dict.fromkeys(unusual + _even(self._spread, self.size)))
+        triples = ox.parse(b"\n".join(chosen) + b"\n", format=ox.RdfFormat.N_TRIPLES) if chosen else []
+        named = [t for t in triples if not any(isinstance(term, ox.BlankNode) for term in t)]
+        return named[: self.size]
+
+
+def _even(items: list, size: int) -> list:
+    """At most ``size`` of ``items``, spread evenly from first to last."""
+    if len(items) <= size:
+        return list(items)
+    return [items[i * len(items) // size] for i in range(size)]
+
+
+# An IRI with a character beyond the plain ones (possessive: no backtracking); lines outside ASCII
+# or with an escape are found without a regular expression, which is slower at that.
+_UNUSUAL_IRI = re.compile(rb"""<[A-Za-z0-9\-._~:/#?=&%]*+[^A-Za-z0-9\-._~:/#?=&%>\s"]""")
+
+
+def sample(triples: list[ox.Triple], size: int = SAMPLE_SIZE) -> list[ox.Triple]:
+    """Triples to read back from ``triples`` (as :meth:`Tally.sample` chooses them from a stream).
+
+    >>> t = ox.Triple(ox.NamedNode("urn:x:宁波"), ox.NamedNode("urn:x:p"), ox.Literal("1"))
+    >>> sample([t]) == [t]
+    True
+    """
+    tally = Tally(size)
+    for block in ntriples(triples):
+        tally.take(block)
+    return tally.sample()
 
 
 def check_sample(
-    triples: list[ox.Triple],
+    chosen: list[ox.Triple],
     endpoint: str,
     graph: str | None,
     *,
-    size: int = SAMPLE_SIZE,
     timeout: float = 60.0,
     auth: httpx.Auth | None = None,
 ) -> tuple[int, list[str]]:
-    """Read a sample of ``triples`` back from the store and compare: (how many matched, normalisations seen).
+    """Read ``chosen`` triples back from the store and compare: (how many matched, normalisations seen).
 
     IRIs must come back identical; a literal may come back with a numeric datatype changed for an
-    equal value (Virtuoso stores ``"1"^^xsd:decimal`` as an integer), which is reported, not refused.
+    equal value (Virtuoso stores ``"1"^^xsd:decimal`` as an integer), or in the canonical form of
+    its value (Oxigraph stores ``"54.40"^^xsd:decimal`` as ``54.4``), which is reported, not refused.
     """
-    chosen = sample(triples, size)
-    normalised: set[str] = set()
+    normalised: dict[tuple[str, str], str] = {}
     for start in range(0, len(chosen), _SAMPLE_BATCH):
         batch = chosen[start : start + _SAMPLE_BATCH]
         pairs = " ".join(f"({t.subject} {t.predicate})" for t in batch)
@@ -255,7 +386,9 @@ def check_sample(
             found.setdefault((str(s), str(p)), []).append(o)
         for triple in batch:
             objects = found.get((str(triple.subject), str(triple.predicate)), [])
-            match = next((o for o in objects if same_term(triple.object, o)), None)
+            match = next((o for o in objects if o == triple.object), None) or next(
+                (o for o in objects if same_term(triple.object, o)), None
+            )
             if match is None:
                 raise RemoteError(
                     f"{endpoint}: the store does not give back {triple} as sent"
@@ -263,8 +396,14 @@ def check_sample(
                     + "; it rewrote the triple on the way in, see docs/stores.md for this store's quirks"
                 )
             if match != triple.object:
-                normalised.add(f"{triple.object.datatype.value} stored as {match.datatype.value}")
-    return len(chosen), sorted(normalised)
+                sent_type, stored_type = triple.object.datatype.value, match.datatype.value
+                normalised.setdefault(
+                    (sent_type, stored_type),
+                    f"{sent_type} stored as {stored_type}"
+                    if sent_type != stored_type
+                    else f"{sent_type} in canonical form ({triple.object.value} as {match.value})",
+                )
+    return len(chosen), sorted(normalised.values())
 
 
 def same_term(sent: object, stored: object) -> bool:
@@ -286,10 +425,6 @@ def same_term(sent: object, stored: object) -> bool:
         except InvalidOperation:
             return False
     return False
-
-
-def _plain_iri(term: object) -> bool:
-    return not isinstance(term, ox.NamedNode) or _PLAIN_IRI.fullmatch(term.value) is not None
 
 
 _UPDATE_ENDPOINT_OF = [("/store", "/update"), ("/data", "/update")]  # Oxigraph server, Fuseki

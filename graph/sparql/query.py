@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -71,6 +73,32 @@ def rdf_triples(path: Path | str) -> list[ox.Triple]:
     except OSError as exc:
         raise InputError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
     return [ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.graph_name == ox.DefaultGraph()]
+
+
+def rdf_ntriples(path: Path | str, batch: int = 10_000) -> Iterator[bytes]:
+    """The default graph of an RDF file as N-Triples, ``batch`` triples at a time, read as it goes.
+
+    The file is parsed by Oxigraph and printed again, so the lines are its canonical N-Triples
+    (one way to write each triple) whatever the file's format; a syntax error found on the way
+    is an :class:`InputError` naming the line.
+    """
+    path = Path(path)
+    rdf_format = _rdf_format(path)
+    default = ox.DefaultGraph()
+    try:
+        quads = ox.parse(path=str(path), format=rdf_format)
+        if not rdf_format.supports_datasets:  # every quad is in the default graph: no Python loop
+            while text := ox.serialize(islice(quads, batch), format=ox.RdfFormat.N_TRIPLES):
+                yield text
+            return
+        while block := list(islice(quads, batch)):
+            triples = [q.triple for q in block if q.graph_name == default]
+            if triples:
+                yield ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    except SyntaxError as exc:
+        raise InputError(f"{path}: not valid {rdf_format.name}: {one_line(str(exc))}") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
 
 
 def load_rdf(store: ox.Store, path: Path | str) -> None:

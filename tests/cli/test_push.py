@@ -310,8 +310,9 @@ def test_query_endpoint_is_guessed_for_known_stores():
 
 @contextlib.contextmanager
 def status_server(statuses: dict, seen: list | None = None):
-    """A real HTTP server on a loopback port that answers PUT with ``statuses['PUT']`` and SPARQL queries
-    with a count of ``statuses['count']``; it records PUT bodies, or Authorization headers when given."""
+    """A real HTTP server on a loopback port that answers uploads (PUT, or POST of N-Triples) with
+    ``statuses['PUT']``, DELETE with ``statuses['DELETE']`` (204) and SPARQL queries with a count of
+    ``statuses['count']``; it records upload bodies, or Authorization headers when given."""
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args):
@@ -327,8 +328,15 @@ def status_server(statuses: dict, seen: list | None = None):
                 return b"".join(parts)
             return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
+        def do_DELETE(self):  # the Oxigraph server's graph is cleared before the upload
+            self.send_response(statuses.get("DELETE", 204))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
         def do_PUT(self):
-            body = self.body()
+            self.upload(self.body())
+
+        def upload(self, body: bytes):
             if seen is not None:
                 seen.append(self.headers.get("Authorization", "").encode() or body)
             self.send_response(statuses["PUT"])
@@ -341,6 +349,8 @@ def status_server(statuses: dict, seen: list | None = None):
             self.wfile.write(text)
 
         def do_POST(self):
+            if "n-triples" in self.headers.get("Content-Type", ""):  # an upload, not a query
+                return self.upload(self.body())
             query = parse_qs(self.body().decode()).get("query", [""])[0]
             if "VALUES" in query:  # the read-back of a sample: answer with statuses['rows']
                 names = ["s", "p", "o"]
