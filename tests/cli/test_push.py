@@ -19,7 +19,7 @@ from rdflib.plugins.sparql.algebra import traverse
 from graph.defaults import QUERIES_DIR
 from graph.pipeline import load_store
 from graph.sparql.client import RemoteError, auth_from_environment, query_endpoint
-from graph.sparql.push import graph_url, guess_query_endpoint, push_triples
+from graph.sparql.push import graph_url, guess_query_endpoint, push_ntriples, push_triples
 from graph.sparql.query import example_queries, run_query
 from tests.conftest import GOOD_ROWS, ROOT
 from tests.support.servers import KG, free_port, oxigraph_serve
@@ -401,3 +401,106 @@ def test_push_patch_applies_only_the_changes(tmp_path, write_csv):
         remote = query_endpoint(f"{url}/query", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         expected, _ = load_store([new], shapes=None)
         assert sorted(str(t) for t in remote.triples) == sorted(str(q.triple) for q in expected)
+
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# IRIs and literals a store might rewrite on the way: outside ASCII (the astral plane too), percent
+# escapes, sub-delimiters, and literals with every N-Triples escape.
+AWKWARD = [
+    ox.Triple(
+        ox.NamedNode("https://example.org/宁波/港口"),
+        ox.NamedNode("urn:x:名称"),
+        ox.Literal("宁波舟山港", language="zh"),
+    ),
+    ox.Triple(
+        ox.NamedNode("urn:x:a%20b"),
+        ox.NamedNode("urn:x:p"),
+        ox.NamedNode("https://example.org/x(1)'y,z;w=!$*+@"),
+    ),
+    ox.Triple(
+        ox.NamedNode("urn:x:é"), ox.NamedNode("urn:x:p"), ox.Literal('line\nbreak "quoted" back\\slash\ttab')
+    ),
+    ox.Triple(
+        ox.NamedNode("urn:x:emoji"), ox.NamedNode("urn:x:p"), ox.Literal("港 🚢 𠮷", language="zh-Hant")
+    ),
+    ox.Triple(
+        ox.NamedNode("urn:x:emoji"), ox.NamedNode("urn:x:q"), ox.NamedNode("https://example.org/🚢/𠮷")
+    ),
+    ox.Triple(
+        ox.NamedNode("urn:x:typed"),
+        ox.NamedNode("urn:x:p"),
+        ox.Literal("ü", datatype=ox.NamedNode("urn:x:dt")),
+    ),
+]
+
+
+def stored_triples(url: str, graph: str | None = None) -> set[str]:
+    pattern = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+    answer = query_endpoint(f"{url}/query", f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {pattern} }}", timeout=120)
+    return {str(t) for t in answer.triples}
+
+
+def test_non_ascii_iris_and_literals_come_back_exactly(oxigraph, tmp_path):
+    source = tmp_path / "awkward.nt"
+    source.write_bytes(ox.serialize(AWKWARD, format=ox.RdfFormat.N_TRIPLES))
+    pushed = kg("push", "--rdf", str(source), "--endpoint", f"{oxigraph}/store", "--graph", GRAPH_IRI)
+    assert pushed.returncode == 0, pushed.stderr
+    # every one of them is unusual, so every one is in the sample read back
+    assert (
+        f"the store holds {len(AWKWARD)}, and {len(AWKWARD)} sampled triples read back match" in pushed.stderr
+    )
+    assert stored_triples(oxigraph, GRAPH_IRI) == {str(t) for t in AWKWARD}
+
+
+def test_a_large_graph_is_streamed_and_read_back(oxigraph, tmp_path):
+    """A synthetic graph of some 100,000 triples (repeated lines included), pushed twice from its file:
+    the store holds exactly the file's triples, once, as an Oxigraph store of its own holds them."""
+    data = tmp_path / "synth"
+    assert kg("synth", "20000", "--out", str(data)).returncode == 0
+    built = kg(
+        "build", str(data / "triples.csv"), "--vocabulary", str(data / "vocabulary.ttl"),
+        "--out", str(tmp_path / "out"), "--format", "ntriples", "-q",
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    text = (tmp_path / "out" / "graph.nt").read_bytes()
+    lines = text.splitlines(keepends=True)
+    source = tmp_path / "repeated.nt"
+    source.write_bytes(text + b"".join(lines[::1000]))  # a file may repeat a triple; the store keeps one
+    for _ in range(2):  # the second push replaces the first
+        pushed = kg("push", "--rdf", str(source), "--endpoint", f"{oxigraph}/store")
+        assert pushed.returncode == 0, pushed.stderr
+        assert f"pushed {len(lines)} triples to the default graph" in pushed.stderr
+        assert f"the store holds {len(lines)}, and 200 sampled triples read back match" in pushed.stderr
+    local = ox.Store()  # normalises numbers as the server does (54.40 is kept as 54.4)
+    local.bulk_load(path=source, format=ox.RdfFormat.N_TRIPLES)
+    assert stored_triples(oxigraph) == {str(q.triple) for q in local}
+
+
+def test_a_bad_line_late_in_the_file_fails_the_push_in_one_line(oxigraph, tmp_path):
+    source = tmp_path / "late.nt"
+    good = b"".join(b'<urn:x:s%d> <urn:x:p> "%d" .\n' % (i, i) for i in range(30_000))
+    source.write_bytes(good + b"<urn:x:s> <urn:x:p> not-a-term .\n")
+    result = kg("push", "--rdf", str(source), "--endpoint", f"{oxigraph}/store")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+    assert "late.nt: not valid N-Triples" in result.stderr and "line 30001" in result.stderr
+    assert "push again" in result.stderr and "pushed" not in result.stderr
+
+
+def test_a_server_that_stops_during_the_upload_fails_the_push(tmp_path):
+    """The real Oxigraph server is stopped while the upload streams: the push raises one line, never reports."""
+    with contextlib.ExitStack() as server:
+        url = server.enter_context(oxigraph_serve(tmp_path / "db"))
+
+        def lines():
+            for start in range(0, 200_000, 10_000):
+                if start == 100_000:
+                    server.close()  # stops the server half way through the upload
+                yield b"".join(
+                    b"<urn:x:s%d> <urn:x:p> <urn:x:o> .\n" % i for i in range(start, start + 10_000)
+                )
+
+        with pytest.raises(RemoteError) as caught:
+            push_ntriples(lines(), f"{url}/store")
+    message = str(caught.value)
+    assert "\n" not in message and "the store holds part of the graph: push again" in message
