@@ -31,6 +31,8 @@ import time
 from importlib import metadata
 from pathlib import Path
 
+from benchmarks import peers
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 ROWS_PER_TRIPLE = 1 / 5.0  # a synthetic row gives about 5 triples (fact, statement node, evidence)
@@ -48,6 +50,7 @@ def plan(sizes: list[int], runs: int, full: bool = False) -> list[tuple[int, str
     for rows in sizes:
         big = rows >= 1_000_000
         jobs.append((rows, "ours", runs))
+        jobs.append((rows, "floor", runs))
         jobs.append((rows, "pyoxigraph-facts", runs))
         jobs.append((rows, "pyoxigraph-stream", runs))
         jobs.append((rows, "pyoxigraph-graph", 1 if big else runs))
@@ -59,7 +62,14 @@ def plan(sizes: list[int], runs: int, full: bool = False) -> list[tuple[int, str
     return jobs
 
 
-def command(job: str, csv: Path, vocabulary: Path, out: Path) -> list[str]:
+def command(job: str, csv: Path, vocabulary: Path, out: Path, log=lambda text: None) -> list[str]:
+    if job in peers.PACKAGES:
+        return peers.command(job, csv, vocabulary, out, log)
+    if job == "ours-all":  # every export, as a user runs kg build
+        return [
+            *(PYTHON, "-m", "graph", "build", str(csv), "--vocabulary", str(vocabulary), "--out", str(out)),
+            "--quiet",
+        ]
     if job == "ours":
         return [
             *(PYTHON, "-m", "graph", "build", str(csv), "--vocabulary", str(vocabulary), "--out", str(out)),
@@ -109,42 +119,89 @@ def same_triples(ours: Path, other: Path) -> bool:
     return quads(ours) == quads(other)
 
 
+def wait_for_quiet(threshold: float, longest: float, log) -> dict:
+    """Wait (at most ``longest`` seconds) until the 1-minute load average is below ``threshold``.
+
+    Returns the load averages when the round starts and how long it waited; the round runs anyway
+    after the wait, and the table shows its load, so a busy round can be told apart.
+    """
+    started = time.monotonic()
+    while os.getloadavg()[0] >= threshold and time.monotonic() - started < longest:
+        time.sleep(5)
+    waited = time.monotonic() - started
+    load = os.getloadavg()
+    if load[0] >= threshold:
+        log(f"  the machine is still busy after {waited:.0f} s (load {load[0]:.1f}); measuring anyway")
+    return {"load_average": list(load), "waited_seconds": waited, "quiet": load[0] < threshold}
+
+
 def run_builds(
-    workdir: Path, sizes: list[int], runs: int, log, triples: dict[int, int], full: bool = False
+    workdir: Path,
+    sizes: list[int],
+    runs: int,
+    log,
+    triples: dict[int, int],
+    full: bool = False,
+    quiet: tuple[float, float] = (1.5, 120.0),
+    rounds: list | None = None,
 ) -> list[dict]:
-    """Every build measurement of the plan; ``triples`` gets how many triples kg build wrote per size."""
+    """Every build measurement of the plan, in rounds: one run of each job at a size, after waiting for a
+    quiet machine, with the ratios to ``kg build`` of that round printed; ``triples`` gets how many
+    triples kg build wrote per size, ``rounds`` (if given) each round's load and ratios."""
     results = []
     checked: set[str] = set()
-    for rows, job, count in plan(sizes, runs, full):
+    planned = plan(sizes, runs, full)
+    for rows in sizes:
         csv, vocabulary = dataset(workdir, rows)
-        out = workdir / f"out-{rows}-{job}"
-        times, peaks = [], []
-        for _ in range(count):
-            shutil.rmtree(out, ignore_errors=True)
-            seconds, rss = measure(command(job, csv, vocabulary, out))
-            times.append(seconds)
-            peaks.append(rss)
-            log(f"  {rows:>9,} rows  {job:<17} {seconds:8.2f} s  {rss / 2**20:8.0f} MiB")
-        if job == "ours":
-            with open(out / "graph.nt", "rb") as stream:
-                triples[rows] = sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 24), b""))
-        if job.endswith(("-graph", "-stream")) and rows == min(sizes) and job not in checked:
-            if not same_triples(workdir / f"out-{rows}-ours" / "graph.nt", out / "graph.nt"):
-                raise AssertionError(f"{job} does not build the same graph as kg build")
-            checked.add(job)
-        if job != "ours" or rows != min(sizes):
-            shutil.rmtree(out, ignore_errors=True)
-        results.append(
-            {
-                "rows": rows,
-                "job": job,
-                "runs": count,
-                "seconds": times,
-                "peak_rss_bytes": peaks,
-                "median_seconds": statistics.median(times),
-                "median_peak_rss_bytes": statistics.median(peaks),
-            }
-        )
+        jobs = [(job, count) for size, job, count in planned if size == rows]
+        measured: dict[str, tuple[list[float], list[int]]] = {job: ([], []) for job, _ in jobs}
+        for attempt in range(max(count for _, count in jobs)):
+            machine_state = wait_for_quiet(*quiet, log)
+            seconds_of: dict[str, float] = {}
+            for job, count in jobs:
+                if attempt >= count:
+                    continue
+                out = workdir / f"out-{rows}-{job}"
+                shutil.rmtree(out, ignore_errors=True)
+                seconds, rss = measure(command(job, csv, vocabulary, out, log))
+                measured[job][0].append(seconds)
+                measured[job][1].append(rss)
+                seconds_of[job] = seconds
+                log(f"  {rows:>9,} rows  {job:<17} {seconds:8.2f} s  {rss / 2**20:8.0f} MiB")
+                if job == "ours":
+                    with open(out / "graph.nt", "rb") as stream:
+                        triples[rows] = sum(
+                            chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 24), b"")
+                        )
+                    if not (csv.parent / "graph.nt").exists():  # what the floor writes again
+                        shutil.copyfile(out / "graph.nt", csv.parent / "graph.nt")
+                if job.endswith(("-graph", "-stream")) and rows == min(sizes) and job not in checked:
+                    if not same_triples(workdir / f"out-{rows}-ours" / "graph.nt", out / "graph.nt"):
+                        raise AssertionError(f"{job} does not build the same graph as kg build")
+                    checked.add(job)
+                if job != "ours" or rows != min(sizes):
+                    shutil.rmtree(out, ignore_errors=True)
+            ours = seconds_of.get("ours")
+            ratios = {job: seconds / ours for job, seconds in seconds_of.items() if ours and job != "ours"}
+            log(
+                f"  round {attempt + 1} at {rows:,} rows (load {machine_state['load_average'][0]:.1f}): "
+                + ", ".join(f"{job} {ratio:.2f}x ours" for job, ratio in ratios.items())
+            )
+            if rounds is not None:
+                rounds.append({"rows": rows, "round": attempt + 1, **machine_state, "ratio_to_ours": ratios})
+        for job, count in jobs:
+            times, peaks = measured[job]
+            results.append(
+                {
+                    "rows": rows,
+                    "job": job,
+                    "runs": count,
+                    "seconds": times,
+                    "peak_rss_bytes": peaks,
+                    "median_seconds": statistics.median(times),
+                    "median_peak_rss_bytes": statistics.median(peaks),
+                }
+            )
     shutil.rmtree(workdir / f"out-{min(sizes)}-ours", ignore_errors=True)
     return results
 
@@ -213,13 +270,14 @@ def table(result: dict) -> str:
     """The results as the README shows them."""
     builds = {(b["rows"], b["job"]): b for b in result["builds"]}
     lines = [
-        "| rows | triples written | kg build | pyoxigraph, same graph | pyoxigraph, streaming sorted N-Triples | pyoxigraph, facts only | rdflib, same graph | rdflib, facts only |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| rows | triples written | kg build | the floor | pyoxigraph, same graph | pyoxigraph, streaming sorted N-Triples | pyoxigraph, facts only | rdflib, same graph | rdflib, facts only |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for rows in sorted({b["rows"] for b in result["builds"]}):
         ours = builds[(rows, "ours")]
         cells = [f"{rows:,}", f"{result['triples'].get(str(rows), 0):,}", _cell(ours, None)]
         for job in (
+            "floor",
             "pyoxigraph-graph",
             "pyoxigraph-stream",
             "pyoxigraph-facts",
@@ -262,6 +320,74 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1e3:.2f} ms"
 
 
+def run_push(workdir: Path, rows: int, stores: list[str], log) -> list[dict]:
+    """``kg push`` of the graph built from ``rows`` rows (N-Triples, about five triples a row) to the
+    Oxigraph server and Virtuoso (:mod:`benchmarks.push`)."""
+    from benchmarks import push
+
+    csv, vocabulary = dataset(workdir, rows)
+    graph = csv.parent / "graph.nt"
+    if not graph.exists():
+        out = workdir / f"out-{rows}-push"
+        measure(command("ours", csv, vocabulary, out))
+        shutil.move(out / "graph.nt", graph)
+        shutil.rmtree(out, ignore_errors=True)
+    return push.run(graph, stores, 1, log)
+
+
+SCALE_SIZES = [100_000, 1_000_000, 10_000_000]
+
+
+def run_scale(workdir: Path, sizes: list[int], log) -> list[dict]:
+    """``kg build`` with every export at each size, once: seconds, peak memory, and their growth."""
+    results = []
+    for rows in sizes:
+        csv, vocabulary = dataset(workdir, rows)
+        out = workdir / f"out-{rows}-ours-all"
+        shutil.rmtree(out, ignore_errors=True)
+        seconds, rss = measure(command("ours-all", csv, vocabulary, out))
+        shutil.rmtree(out, ignore_errors=True)
+        results.append({"rows": rows, "seconds": seconds, "peak_rss_bytes": rss})
+        log(f"  {rows:>10,} rows, every export: {seconds:8.1f} s  {rss / 2**20:8.0f} MiB")
+    return results
+
+
+def scale_table(results: list[dict]) -> str:
+    """Time and memory of the every-export build by size: per million rows, and growth from the size before."""
+    lines = [
+        "| rows | every export | peak memory | MiB per million rows | time per million rows | time growth from the size before |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    previous = None
+    for found in results:
+        millions = found["rows"] / 1e6
+        growth = (
+            ""
+            if previous is None
+            else f"{found['seconds'] / previous['seconds']:.1f}x for {found['rows'] / previous['rows']:.0f}x the rows"
+        )
+        lines.append(
+            f"| {found['rows']:,} | {found['seconds']:.1f} s | {found['peak_rss_bytes'] / 2**20:,.0f} MiB | "
+            f"{found['peak_rss_bytes'] / 2**20 / millions:,.0f} | {found['seconds'] / millions:.1f} s | {growth} |"
+        )
+        previous = found
+    return "\n".join(lines)
+
+
+def push_table(pushes: list[dict], triples: int) -> str:
+    """Push timings as a table."""
+    lines = [
+        "| store | case | seconds | peak memory of kg push | triples per second |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for found in pushes:
+        lines.append(
+            f"| {found['store']} | {found['case']} | {found['seconds']:.1f} s | "
+            f"{found['peak_rss_bytes'] / 2**20:,.0f} MiB | {triples / found['seconds']:,.0f} |"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000", help="rows of the synthetic CSVs")
@@ -273,6 +399,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--full", action="store_true", help="also rdflib's same-graph job at 1M rows (about 10 more minutes)"
     )
+    parser.add_argument(
+        "--quiet-load",
+        type=float,
+        default=1.5,
+        help="wait before each round until the 1-minute load average is below this",
+    )
+    parser.add_argument("--quiet-wait", type=float, default=120.0, help="but wait at most this many seconds")
+    parser.add_argument(
+        "--push-rows",
+        type=int,
+        default=200_000,
+        help="rows of the graph kg push sends (about 5 triples a row); 0: no push",
+    )
+    parser.add_argument("--push-stores", default="oxigraph,virtuoso", help="stores to push to")
+    parser.add_argument(
+        "--scale",
+        choices=["10m"],
+        help="instead: kg build with every export at 100k, 1M and 10M rows (time and memory growth)",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     sparql_sizes = [int(s) for s in args.sparql.split(",") if s]
@@ -282,20 +427,51 @@ def main(argv: list[str] | None = None) -> None:
     def log(text: str) -> None:
         print(f"[{time.perf_counter() - started:6.0f} s] {text}", flush=True)
 
-    result = {"machine": machine(), "builds": [], "sparql": [], "triples": {}}
+    result = {"machine": machine(), "builds": [], "sparql": [], "triples": {}, "rounds": []}
     log(f"machine: {result['machine']['cpus']} CPUs, {result['machine']['cpu_model']}")
+    if args.scale:
+        wait_for_quiet(args.quiet_load, args.quiet_wait, log)
+        result["scale"] = run_scale(args.workdir, SCALE_SIZES, log)
+        print()
+        print(scale_table(result["scale"]))
+        if args.json:
+            args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        return
     for rows in sizes:
         dataset(args.workdir, rows)
     log("datasets ready; builds:")
     triples: dict[int, int] = {}
-    result["builds"] = run_builds(args.workdir, sizes, args.runs, log, triples, args.full)
+    result["builds"] = run_builds(
+        args.workdir,
+        sizes,
+        args.runs,
+        log,
+        triples,
+        args.full,
+        quiet=(args.quiet_load, args.quiet_wait),
+        rounds=result["rounds"],
+    )
     result["triples"] = {str(rows): count for rows, count in triples.items()}
+    if args.push_rows:
+        log("push:")
+        wait_for_quiet(args.quiet_load, args.quiet_wait, log)
+        result["push"] = run_push(args.workdir, args.push_rows, args.push_stores.split(","), log)
+        with open(dataset(args.workdir, args.push_rows)[0].parent / "graph.nt", "rb") as stream:
+            result["push_triples"] = sum(
+                chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 24), b"")
+            )
     log("SPARQL:")
     result["sparql"] = run_sparql(args.workdir, sparql_sizes, args.sparql_runs, log)
     result["article"] = run_article(args.runs, log)
     result["total_seconds"] = time.perf_counter() - started
     print()
     print(table(result))
+    if result.get("push"):
+        print(f"\nkg push of {result['push_triples']:,} triples:\n")
+        print(push_table(result["push"], result["push_triples"]))
+    loads = [r["load_average"][0] for r in result["rounds"]]
+    if loads:
+        print(f"\nLoad average at the rounds' start: {min(loads):.1f} to {max(loads):.1f}.")
     print(f"\n{result['total_seconds']:.0f} s in all.")
     if args.json:
         args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
