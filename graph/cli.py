@@ -1005,11 +1005,12 @@ def push(
     patch,
     update_endpoint,
 ):
-    """Upload the graph to a SPARQL 1.1 Graph Store with HTTP PUT, then check the store holds every triple.
+    """Upload the graph to a SPARQL 1.1 Graph Store, replacing it, then check the store holds every triple.
 
-    The graph is sent as N-Triples (every IRI in full). PUT replaces the graph, so pushing again never
-    duplicates anything. Afterwards the store's count is compared, and a sample of triples is read
-    back and compared term by term. Credentials come from the environment: KG_TOKEN (bearer), or
+    The graph is streamed as N-Triples (every IRI in full), read from its source as it is sent. It
+    replaces the store's graph (a PUT; on the Oxigraph server a DELETE, then a bulk POST), so pushing
+    again never duplicates anything. Afterwards the store's count is compared, and a sample of
+    triples is read back and compared term by term. Credentials come from the environment: KG_TOKEN (bearer), or
     KG_USER and KG_PASSWORD (basic, or digest with --auth digest).
     With --patch only the changes travel: the update is POSTed to the store's update endpoint.
 

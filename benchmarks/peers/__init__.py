@@ -17,7 +17,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 CACHE = HERE.parent / ".peers"
 #: peer -> the PyPI packages its virtualenv holds
-PACKAGES = {"floor": ["polars"]}
+PACKAGES = {"floor": ["polars"], "morph-kgc": ["morph-kgc"]}
+#: peers that build the same graph as ``kg build`` (checked equal on the smallest size)
+SAME_GRAPH = {"morph-kgc"}
 
 
 def python(peer: str, log=lambda text: None) -> Path:
