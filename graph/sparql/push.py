@@ -193,22 +193,19 @@ def push_ntriples(
         if kind == "oxigraph":
             # 404: a named graph that does not exist yet, which is as good as cleared
             send(http, "DELETE", target, "upload", allow=(404,))
-            requests += 1
             target = graph_url(endpoint, graph, "no_transaction")
         uploads = 0
-        for body in [lines] if streamed else requests_of(lines, chunk_size or VIRTUOSO_CHUNK):
-            # PUT replaces the graph; the rest add to it (the Oxigraph server's graph is cleared already)
-            method = "PUT" if uploads == 0 and kind != "oxigraph" else "POST"
-            try:
+        try:
+            for body in [lines] if streamed else requests_of(lines, chunk_size or VIRTUOSO_CHUNK):
+                # PUT replaces the graph; the rest add to it (the Oxigraph server's graph is cleared already)
+                method = "PUT" if uploads == 0 and kind != "oxigraph" else "POST"
                 response = send(http, method, target, "upload", content=body, headers=headers)
-            except RemoteError as exc:
-                if kind == "oxigraph" or uploads:
-                    raise RemoteError(f"{exc}; {_PARTIAL}") from None
-                raise
-            except KnowledgeGraphError as exc:  # the source failed on the way (a bad line in an RDF file)
+                uploads += 1
+                requests, status = requests + 1, response.status_code
+        except KnowledgeGraphError as exc:  # the store failed, or the source did (a bad line in an RDF file)
+            if kind == "oxigraph" or uploads:
                 raise type(exc)(f"{exc}; {_PARTIAL}") from None
-            uploads += 1
-            requests, status = requests + 1, response.status_code
+            raise
         if uploads == 0 and kind != "oxigraph":  # an empty graph: still replace what the store holds
             response = send(http, "PUT", target, "upload", content=b"", headers=headers)
             requests, status = requests + 1, response.status_code
@@ -300,7 +297,7 @@ class Tally:
         lines = data.split(b"\n")
         if not lines[-1]:
             lines.pop()
-        room = max(1, self.size - self.size // 2)
+        room = max(1, self.size)  # the spread fills what the unusual lines leave of the sample
         self._spread.extend(lines[(-self.count) % self._step :: self._step])
         while len(self._spread) >= 2 * room:
             self._spread, self._step = self._spread[::2], self._step * 2
@@ -325,9 +322,13 @@ class Tally:
     def sample(self) -> list[ox.Triple]:
         """The triples to read back: an even spread of the unusual ones, then of all; none with a blank node
         (a store names its blank nodes as it likes)."""
-        unusual = _even(self._unusual, self.size // 2)
-        chosen = list(dict.fromkeys(unusual + _even(self._spread, self.size)))
-        triples = ox.parse(b"\n".join(chosen) + b"\n", format=ox.RdfFormat.N_TRIPLES) if chosen else []
+        unusual = list(dict.fromkeys(_even(self._unusual, self.size // 2)))
+        taken = set(unusual)
+        chosen = unusual + _even(
+            [line for line in self._spread if line not in taken], self.size - len(unusual)
+        )
+        quads = ox.parse(b"\n".join(chosen) + b"\n", format=ox.RdfFormat.N_TRIPLES) if chosen else []
+        triples = [quad.triple for quad in quads]
         named = [t for t in triples if not any(isinstance(term, ox.BlankNode) for term in t)]
         return named[: self.size]
 

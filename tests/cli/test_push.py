@@ -22,6 +22,7 @@ from graph.sparql.client import RemoteError, auth_from_environment, query_endpoi
 from graph.sparql.push import graph_url, guess_query_endpoint, push_ntriples, push_triples
 from graph.sparql.query import example_queries, run_query
 from tests.conftest import GOOD_ROWS, ROOT
+from tests.support.awkward import AWKWARD
 from tests.support.servers import KG, free_port, oxigraph_serve
 
 TEST_QUERIES = ROOT / "tests" / "support" / "queries"
@@ -401,37 +402,6 @@ def test_push_patch_applies_only_the_changes(tmp_path, write_csv):
         remote = query_endpoint(f"{url}/query", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         expected, _ = load_store([new], shapes=None)
         assert sorted(str(t) for t in remote.triples) == sorted(str(q.triple) for q in expected)
-
-
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-# IRIs and literals a store might rewrite on the way: outside ASCII (the astral plane too), percent
-# escapes, sub-delimiters, and literals with every N-Triples escape.
-AWKWARD = [
-    ox.Triple(
-        ox.NamedNode("https://example.org/宁波/港口"),
-        ox.NamedNode("urn:x:名称"),
-        ox.Literal("宁波舟山港", language="zh"),
-    ),
-    ox.Triple(
-        ox.NamedNode("urn:x:a%20b"),
-        ox.NamedNode("urn:x:p"),
-        ox.NamedNode("https://example.org/x(1)'y,z;w=!$*+@"),
-    ),
-    ox.Triple(
-        ox.NamedNode("urn:x:é"), ox.NamedNode("urn:x:p"), ox.Literal('line\nbreak "quoted" back\\slash\ttab')
-    ),
-    ox.Triple(
-        ox.NamedNode("urn:x:emoji"), ox.NamedNode("urn:x:p"), ox.Literal("港 🚢 𠮷", language="zh-Hant")
-    ),
-    ox.Triple(
-        ox.NamedNode("urn:x:emoji"), ox.NamedNode("urn:x:q"), ox.NamedNode("https://example.org/🚢/𠮷")
-    ),
-    ox.Triple(
-        ox.NamedNode("urn:x:typed"),
-        ox.NamedNode("urn:x:p"),
-        ox.Literal("ü", datatype=ox.NamedNode("urn:x:dt")),
-    ),
-]
 
 
 def stored_triples(url: str, graph: str | None = None) -> set[str]:

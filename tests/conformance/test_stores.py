@@ -34,6 +34,7 @@ from graph.sparql.push import graph_url
 from graph.sparql.query import example_queries, run_query
 from graph.sparql.results import parse_results
 from tests.conftest import ROOT
+from tests.support.awkward import AWKWARD
 from tests.support.servers import (
     KG,
     VIRTUOSO,
@@ -365,3 +366,27 @@ def test_a_push_in_chunks_replaces_then_adds_and_reads_back_whole(store, request
     auth = httpx.DigestAuth(VIRTUOSO_USER, VIRTUOSO_PASSWORD) if store == "virtuoso" else None
     deleted = httpx.delete(graph_url(target, graph), auth=auth, timeout=QUERY_TIMEOUT)
     assert deleted.is_success, deleted.text
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "virtuoso"])
+def test_non_ascii_iris_and_literals_survive_the_push(store, request, tmp_path):
+    """IRIs and literals outside ASCII (the astral plane too), with escapes and sub-delimiters, come back exactly."""
+    endpoint = request.getfixturevalue(store)
+    base = endpoint.rsplit("/", 1)[0]
+    target = f"{base}/store" if store == "oxigraph" else f"{base}/sparql-graph-crud-auth"
+    extra = ["--auth", "digest"] if store == "virtuoso" else []
+    env = {"KG_USER": VIRTUOSO_USER, "KG_PASSWORD": VIRTUOSO_PASSWORD} if store == "virtuoso" else {}
+    source = tmp_path / "awkward.nt"
+    source.write_bytes(ox.serialize(AWKWARD, format=ox.RdfFormat.N_TRIPLES))
+    graph = "https://example.org/ningbo-kg/graph/awkward"
+    pushed = kg("push", "--rdf", str(source), "--endpoint", target, "--graph", graph, *extra, env=env)
+    assert pushed.returncode == 0, pushed.stderr
+    assert f"{len(AWKWARD)} sampled triples read back match" in pushed.stderr
+    answer = query_endpoint(
+        endpoint,
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+        timeout=QUERY_TIMEOUT,
+    )
+    assert {str(t) for t in answer.triples} == {str(t) for t in AWKWARD}
+    auth = httpx.DigestAuth(VIRTUOSO_USER, VIRTUOSO_PASSWORD) if store == "virtuoso" else None
+    assert httpx.delete(graph_url(target, graph), auth=auth, timeout=QUERY_TIMEOUT).is_success
