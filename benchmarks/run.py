@@ -6,7 +6,13 @@ Build, side by side, on synthetic CSVs of 10k, 100k and 1M rows (``graph.synthet
   graph with provenance, Turtle and N-Triples (the other exports off);
 - pyoxigraph and plain rdflib doing, without any validation, the same job (the same graph,
   provenance included: ``graph`` job) and the smaller job of the bare facts (``facts`` job),
-  see :mod:`benchmarks.baselines`.
+  see :mod:`benchmarks.baselines`;
+- the floor (polars reading the CSV and writing the same N-Triples bytes) and morph-kgc (the same
+  graph through an RML mapping), each in a virtualenv of its own (:mod:`benchmarks.peers`).
+
+The builds run in rounds, each after a wait for a quiet machine, with the load recorded and the
+ratios to ``kg build`` printed per round. Then ``kg push`` to the Oxigraph server and Virtuoso
+(:mod:`benchmarks.push`). ``--scale 10m`` runs instead every export at 100k, 1M and 10M rows.
 
 Each run is a fresh process (interpreter start included) timed from start to exit; its peak
 RSS comes from ``os.wait4`` (in :mod:`benchmarks.measure`). Medians of the runs; where a job runs fewer times than asked (the
@@ -41,10 +47,11 @@ ROWS_PER_TRIPLE = 1 / 5.0  # a synthetic row gives about 5 triples (fact, statem
 def plan(sizes: list[int], runs: int, full: bool = False) -> list[tuple[int, str, int]]:
     """(rows, job, runs) for every build measurement, in the order they run.
 
-    What fits in ten minutes here: every job ``runs`` times, except that at 1M rows the rdflib
-    ``facts`` job (~75 s) and pyoxigraph's ``graph`` job (~100 s, 2 GB) run once, and the rdflib
-    ``graph`` job (~55 s at 100k rows) runs once at 100k and not at all at 1M (about 10 minutes
-    and 6 GB, projected from 100k); ``full`` adds that one run.
+    What fits in ten minutes here, with the floor, morph-kgc and the push: every job ``runs``
+    times, except that morph-kgc runs once from 100k rows on, the rdflib ``graph`` job (~55 s at
+    100k rows) runs once at 100k, and at 1M rows the rdflib ``facts`` job (~80 s), pyoxigraph's
+    ``graph`` job (~90 s, 2 GB) and the rdflib ``graph`` job (about 10 minutes and 6 GB, projected
+    from 100k) run only with ``full``, once each.
     """
     jobs = []
     for rows in sizes:
@@ -54,8 +61,9 @@ def plan(sizes: list[int], runs: int, full: bool = False) -> list[tuple[int, str
         jobs.append((rows, "morph-kgc", 1 if rows >= 100_000 else runs))
         jobs.append((rows, "pyoxigraph-facts", runs))
         jobs.append((rows, "pyoxigraph-stream", runs))
-        jobs.append((rows, "pyoxigraph-graph", 1 if big else runs))
-        jobs.append((rows, "rdflib-facts", 1 if big else runs))
+        if not big or full:  # at 1M rows (about 90 s each, measured before) only with --full
+            jobs.append((rows, "pyoxigraph-graph", 1 if big else runs))
+            jobs.append((rows, "rdflib-facts", 1 if big else runs))
         if rows <= 10_000:
             jobs.append((rows, "rdflib-graph", runs))
         elif not big or full:
@@ -143,7 +151,7 @@ def run_builds(
     log,
     triples: dict[int, int],
     full: bool = False,
-    quiet: tuple[float, float] = (1.5, 120.0),
+    quiet: tuple[float, float] = (1.5, 30.0),
     rounds: list | None = None,
 ) -> list[dict]:
     """Every build measurement of the plan, in rounds: one run of each job at a size, after waiting for a
@@ -400,7 +408,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", type=Path, help="also write the results as JSON to this file")
     parser.add_argument("--workdir", type=Path, default=ROOT / "benchmarks" / "out")
     parser.add_argument(
-        "--full", action="store_true", help="also rdflib's same-graph job at 1M rows (about 10 more minutes)"
+        "--full",
+        action="store_true",
+        help="also, at 1M rows, rdflib's jobs and pyoxigraph's same-graph job (about 13 more minutes)",
     )
     parser.add_argument(
         "--quiet-load",
@@ -408,7 +418,7 @@ def main(argv: list[str] | None = None) -> None:
         default=1.5,
         help="wait before each round until the 1-minute load average is below this",
     )
-    parser.add_argument("--quiet-wait", type=float, default=120.0, help="but wait at most this many seconds")
+    parser.add_argument("--quiet-wait", type=float, default=30.0, help="but wait at most this many seconds")
     parser.add_argument(
         "--push-rows",
         type=int,
