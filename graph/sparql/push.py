@@ -325,7 +325,7 @@ class Tally:
         unusual = list(dict.fromkeys(_even(self._unusual, self.size // 2)))
         taken = set(unusual)
         chosen = unusual + _even(
-            [line for line in self._spread if line not in taken], self.size - len(unusual)
+            [line for line in dict.fromkeys(self._spread) if line not in taken], self.size - len(unusual)
         )
         quads = ox.parse(b"\n".join(chosen) + b"\n", format=ox.RdfFormat.N_TRIPLES) if chosen else []
         triples = [quad.triple for quad in quads]
