@@ -79,11 +79,15 @@ def rdf_ntriples(path: Path | str, batch: int = 10_000) -> Iterator[bytes]:
     """The default graph of an RDF file as N-Triples, ``batch`` triples at a time, read as it goes.
 
     The file is parsed by Oxigraph and printed again, so the lines are its canonical N-Triples
-    (one way to write each triple) whatever the file's format; a syntax error found on the way
-    is an :class:`InputError` naming the line.
+    (one way to write each triple) whatever the file's format. A file that cannot be used (no
+    such file, an unknown extension, XML entities) is refused here, before anything is read; a
+    syntax error found on the way is an :class:`InputError` naming the line.
     """
     path = Path(path)
-    rdf_format = _rdf_format(path)
+    return _ntriples_of(path, _rdf_format(path), batch)
+
+
+def _ntriples_of(path: Path, rdf_format: ox.RdfFormat, batch: int) -> Iterator[bytes]:
     default = ox.DefaultGraph()
     try:
         quads = ox.parse(path=str(path), format=rdf_format)
