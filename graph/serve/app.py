@@ -450,6 +450,7 @@ def run(
         announce(f"SPARQL endpoint at {base}/sparql, query page at {base}/ (Ctrl+C stops)")
         sys.stdout.flush()
 
+    _raise_open_files_limit()
     app = create_app(store_path, settings, trusted_hosts=trusted, on_ready=ready)
     config = uvicorn.Config(
         app,
@@ -642,7 +643,7 @@ def _protocol():
     client sends is read and dropped, so that it sees the status. Past ``MAX_OPEN_CONNECTIONS`` open
     connections a new one gets 503 at once.
     """
-    try:  # the C parser (httptools) when it is installed: a third of the CPU per request
+    try:  # the C parser (httptools) when it is installed: less CPU per request than h11
         from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as HttpProtocol
     except ImportError:
         from uvicorn.protocols.http.h11_impl import H11Protocol as HttpProtocol
@@ -705,6 +706,22 @@ def _protocol():
             self._loop.call_later(2, self._raw.close)
 
     return Protocol
+
+
+def _raise_open_files_limit() -> None:
+    """Let the server hold ``MAX_OPEN_CONNECTIONS`` connections: a soft limit of 1,024 open files (a
+    common default) is used up by 1,000 half-open connections, and then no one else can connect."""
+    try:
+        import resource
+    except ImportError:  # not on this system: its own limits apply
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = MAX_OPEN_CONNECTIONS + 1024  # the store's files, the workers' sockets, the page
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
 def _exit_quietly(signum, frame) -> None:
