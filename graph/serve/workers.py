@@ -108,24 +108,29 @@ class WorkerPool:
                 reply.headers["Server-Timing"] = f"query;dur={(time.monotonic() - started) * 1000:.1f}"
                 return reply
         try:
-            worker = await asyncio.wait_for(self._idle.get(), self.timeout)
-        except TimeoutError:
-            return Reply.text(
-                503, f"the endpoint is busy: no worker became free within {self.timeout:g} s; try again"
-            )
+            worker = self._idle.get_nowait()
+        except asyncio.QueueEmpty:
+            try:
+                worker = await asyncio.wait_for(self._idle.get(), self.timeout)
+            except TimeoutError:
+                return Reply.text(
+                    503, f"the endpoint is busy: no worker became free within {self.timeout:g} s; try again"
+                )
         started = time.monotonic()
-        exchange = asyncio.ensure_future(_exchange(worker, request, self.timeout))
         try:
-            reply = await asyncio.shield(exchange)
+            reply = await _exchange(worker, request, self.timeout)
         except asyncio.CancelledError:
-            # The client went away: the worker comes back (or is replaced) once its run ends.
-            exchange.add_done_callback(lambda done: self._settle(worker, done))
+            # The server is stopping (a client that goes away does not cancel its request): the
+            # worker may be in the middle of a run, so it is not used again.
+            self._replace(worker)
             raise
         except (EOFError, OSError):
             reply = False
-        self._settle(worker, exchange)
         if reply is False:
-            if self.memory_mb and await asyncio.to_thread(_died_of_memory, worker.process):
+            log.error("a query worker died; starting another")
+            of_memory = self.memory_mb and await asyncio.to_thread(_died_of_memory, worker.process)
+            self._replace(worker)
+            if of_memory:
                 return Reply.text(
                     503,
                     f"the query needed more than the memory limit of {self.memory_mb} MB and was stopped;"
@@ -133,24 +138,16 @@ class WorkerPool:
                 )
             return Reply.text(500, "the query worker stopped unexpectedly; the query was not answered")
         if reply is None:
+            log.warning("a request ran past %.3g s; its worker was stopped", self.timeout)
+            self._replace(worker)
             return Reply.text(
                 503,
                 f"the query ran longer than the time limit of {self.timeout:g} s and was stopped;"
                 " narrow it down (LIMIT, more specific patterns)",
             )
+        self._idle.put_nowait(worker)
         reply.headers["Server-Timing"] = f"query;dur={(time.monotonic() - started) * 1000:.1f}"
         return reply
-
-    def _settle(self, worker: _Worker, exchange: asyncio.Future) -> None:
-        """After a run: a worker that answered goes back to the idle queue, any other is replaced."""
-        if exchange.cancelled() or exchange.exception() is not None:
-            log.error("a query worker died; starting another")
-            self._replace(worker)
-        elif exchange.result() is None:
-            log.warning("a request ran past %.3g s; its worker was stopped", self.timeout)
-            self._replace(worker)
-        else:
-            self._idle.put_nowait(worker)
 
     async def close(self) -> None:
         """Stop every worker (and any replacement still starting)."""
