@@ -152,7 +152,10 @@ def create_app(
             path, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": EXPLORER_CSP}
         )
 
-    middleware = [Middleware(_SecurityHeaders), Middleware(_RequestCap)]  # a 503 of the cap has the headers too
+    middleware = [
+        Middleware(_SecurityHeaders),
+        Middleware(_RequestCap),
+    ]  # a 503 of the cap has the headers too
     if trusted_hosts:
         middleware.append(Middleware(_TrustedHost, allowed_hosts=trusted_hosts))
     if settings.cors:
