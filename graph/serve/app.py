@@ -152,10 +152,8 @@ def create_app(
             path, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": EXPLORER_CSP}
         )
 
-    middleware = [
-        Middleware(_SecurityHeaders),
-        Middleware(_RequestCap),
-    ]  # a 503 of the cap has the headers too
+    # outermost first: a 503 from the cap on requests carries the security headers too
+    middleware = [Middleware(_SecurityHeaders), Middleware(_RequestCap)]
     if trusted_hosts:
         middleware.append(Middleware(_TrustedHost, allowed_hosts=trusted_hosts))
     if settings.cors:
