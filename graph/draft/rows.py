@@ -179,6 +179,7 @@ class _Builder:
         if section.number is not None:
             event_key = self.event_rows(section, article_key)
         involved: list[str] = []  # participants: concepts are not
+        first_sentence: dict[str, str] = {}  # where each participant is first named in the section
         # the entities named so far in the section, for figures with none before them
         subjects: list[str] = []
         for sentence in sentences:
@@ -194,6 +195,7 @@ class _Builder:
             for mention, key in zip(mentions, keys, strict=True):
                 if key not in involved and mention.kind != "concept":
                     involved.append(key)
+                    first_sentence[key] = sentence
             if sentence != section.heading:  # a heading restates a figure its section gives with its sentence
                 self.figure_rows(
                     section, sentence, mentions, keys, subjects[:1] or [event_key or article_key]
@@ -215,7 +217,7 @@ class _Builder:
         if event_key:
             for key in involved:
                 if key != event_key:
-                    sentence = next(s for s in sentences if self.mentions_key(s, key))
+                    sentence = first_sentence[key]
                     self.row(
                         section,
                         sentence,
@@ -225,11 +227,6 @@ class _Builder:
                         predicate="kg:involves",
                         object=key,
                     )
-
-    def mentions_key(self, sentence: str, key: str) -> bool:
-        labels = [label for label, k in self.keys_by_label.items() if k == key]
-        labels += [label for label, k in self.known.by_label.items() if k == key]
-        return any(label in sentence for label in labels)
 
     def event_rows(self, section: Section, article_key: str) -> str:
         known = self.known.by_label.get(section.title)
@@ -290,6 +287,18 @@ class _Builder:
             self.keys_by_label[mention.label] = key
             entity = Entity(key, mention.label, mention.type, english, confidence=confidence, note=note)
             self.entity_rows(section, sentence, entity, note)
+        for alias in mention.aliases:
+            if self.keys_by_label.setdefault(alias, key) == key:
+                self.row(
+                    section,
+                    sentence,
+                    "medium",
+                    "another name the text gives it",
+                    subject=key,
+                    predicate="skos:altLabel",
+                    object=alias,
+                    lang="zh",
+                )
         return key
 
     def entity_rows(self, section: Section, sentence: str, entity: Entity, note: str) -> None:
