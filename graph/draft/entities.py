@@ -85,7 +85,6 @@ MATERIAL_ENDINGS: tuple[tuple[str, str, str], ...] = (
     ("合金", "kg:Material", "Alloy"),
     ("靶材", "kg:Material", "Target"),
     ("金刚石", "kg:Material", "Diamond"),
-    ("石墨烯", "kg:Material", "Graphene"),
 )
 _KIND_CLASSES = {e[1] for e in KIND_ENDINGS}
 _MATERIAL_CLASSES = {e[1] for e in MATERIAL_ENDINGS}
@@ -436,6 +435,7 @@ def _walk_back(tokens: list[Token], first: int, ending: tuple[str, str, str]) ->
                 and (group != "organisation" or before[1] == "vn")  # 投资引导基金
                 and before[1] in ("n", "vn", "nz", "eng")
                 and after[1] in _NAME_TAGS | {"v"}
+                and (first == ending_first or after[0] == "占")  # 认证机构, 投入占: just before the ending
             )
             opens = group == "material" and (before is None or before[1] == "x") and after[1] in _NAME_TAGS
             if inside:
@@ -523,8 +523,8 @@ def _organisations(tokens: list[Token]) -> list[tuple[str, int, str]]:
             elif _is_year(previous):
                 first -= 1  # 2024日本樱花国际科技交流项目
         if group == "kind":
-            while first < index and tokens[first][1] in ("v", "vn") and tokens[first + 1][0] in _GENERIC:
-                first += 1  # 培育国家级……企业: the verb is the sentence's
+            while first < index and tokens[first][1] in ("v", "vn") and tokens[first + 1][1] != "v":
+                first += 1  # 培育国家级……企业: the verb is the sentence's, unless one follows (检测认证机构)
             while first < index and tokens[first][0] in _PLACING | _GENERIC - {"国家"} - {"重点"}:
                 first += 1
         else:
@@ -639,8 +639,8 @@ def _tail(tokens: list[Token], index: int | None) -> list[tuple[int, str]]:
             break
         if word == "的" and following[1] in _NAME_TAGS and text == "":
             pass  # “新苗”的青少年科创赛金奖项目
-        elif flag == "v" and len(word) == 2 and following[1] in _NAME_TAGS:
-            pass  # “一带一路”联合实验室: a verb before a noun
+        elif flag == "v" and len(word) == 2 and following[1] in _NAME_TAGS and not ends:
+            pass  # “一带一路”联合实验室, 科技创新体系: a verb before a noun, until the name is complete
         elif flag not in _NAME_TAGS:
             break
         text += word
