@@ -267,6 +267,13 @@ def find_mentions(sentence: str, known: KnownEntities | None = None) -> list[Men
     for label, start, end, type_ in _awards_won(sentence):
         if claim(label, start, type_, "name", end=end):
             parts += _parts_inside(tokens, start, end)
+    for match in _TALKS.finditer(sentence):
+        # the leader is the person jieba tags just before the title
+        person = next((t for t in tokens if t[2] + len(t[0]) == match.start(1)), None)
+        if person is not None and person[1] in ("nr", "nrfg", "nrt"):
+            start = person[2]
+            if claim(sentence[start : match.end()], start, "schema:CreativeWork", "name"):
+                parts.append(Mention(person[0], start, match.start(1), "schema:Person", "part"))
     for label, start, type_ in _organisations(tokens):
         claim(label, start, type_, "place" if type_ in PLACE_CLASSES else "organisation")
     for word, _, start in tokens:
@@ -276,12 +283,21 @@ def find_mentions(sentence: str, known: KnownEntities | None = None) -> list[Men
         claim(label, start, "schema:Person", "person")
     for label, start, type_ in _enumerations(tokens) + _quoted_terms(sentence, tokens):
         claim(label, start, type_, "concept")
+    for label, start in _compounds(tokens):
+        claim(label, start, "skos:Concept", "compound")
     for word, flag, start in tokens:
         if flag == "ns" and len(word) >= 2 and word not in _NOT_PLACES:
             claim(word, start, "schema:Place", "tagged-place")
         elif flag == "nt" and len(word) >= 3:
             claim(word, start, "schema:Organization", "organisation")
     parts += _implied_names(sentence, taken)
+    for mention in taken:
+        if mention.kind == "organisation" and "—" in mention.label:  # 中国—莫桑比克……: the countries joined
+            parts += [
+                Mention(word, start, start + len(word), "schema:Place", "part")
+                for word, flag, start in tokens
+                if flag == "ns" and mention.start <= start and start + len(word) <= mention.end
+            ]
     labels = {m.label for m in taken}
     found = taken + [m for m in parts if m.label not in labels and not labels.add(m.label)]
     return sorted(found, key=lambda m: (m.start, -m.end))
@@ -896,11 +912,42 @@ _QUOTED_TERM = re.compile(r"“([^”“、]{2,20})”")
 def _quoted_terms(sentence: str, tokens: list[Token]) -> list[tuple[str, int, str]]:
     """Terms in quotes (“硬科技”, “国之大者”), proposed as concepts; a quoted verb (“传递”) is not one."""
     verbs = {word for word, flag, _ in tokens if flag in ("v", "vd")}
+    idioms = {word for word, flag, _ in tokens if flag in ("i", "l")}
     return [
         (m.group(1), m.start(1), "skos:Concept")
         for m in _QUOTED_TERM.finditer(sentence)
-        if m.group(1) not in verbs
+        # a quoted verb (“传递”), idiom (“三位一体”) or phrase with 的 (“零的突破”) is no thing
+        if m.group(1) not in verbs and m.group(1) not in idioms and "的" not in m.group(1)
     ]
+
+
+#: a leader's talks or instructions on a subject (习近平总书记关于……的重要论述)
+_TALKS = re.compile(r"(总书记|主席|总理|同志)关于[^，。；、“”]{2,30}?的?重要(?:论述|讲话|指示|批示)")
+#: tags of the words of a compound noun
+_COMPOUND_TAGS = {"n", "nz"}
+
+
+def _compounds(tokens: list[Token]) -> list[tuple[str, int]]:
+    """Compound nouns of two or three words (新质/生产力), proposed as concepts when the article repeats them.
+
+    The draft keeps one only when the article names it three times or more (rows.py): a term
+    the text keeps coming back to, not a phrase of one sentence.
+    """
+    found = []
+    for index in range(len(tokens) - 1):
+        for size in (3, 2):
+            run = tokens[index : index + size]
+            if len(run) < size or any(t[1] not in _COMPOUND_TAGS or len(t[0]) < 2 for t in run):
+                continue
+            label = "".join(t[0] for t in run)
+            before = tokens[index - 1][1] if index else "x"
+            after = tokens[index + size][1] if index + size < len(tokens) else "x"
+            if before in _COMPOUND_TAGS or after in _COMPOUND_TAGS or _ending_of(label) or len(label) > 8:
+                continue  # part of a longer noun phrase, or a name another rule reads
+            if not any(t[0] in _GENERIC for t in run):
+                found.append((label, run[0][2]))
+            break
+    return found
 
 
 def _people(sentence: str, tokens: list[tuple[str, str, int]]) -> list[tuple[str, int]]:

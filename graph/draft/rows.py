@@ -27,6 +27,8 @@ from graph.model.vocabulary import Vocabulary
 _VALUE_PREDICATES = {"rank": "kg:rank", "consecutive-years": "kg:consecutiveYears"}
 #: how close (in characters) the words before a figure must be to count for the choice of its property
 _CONTEXT = 14
+#: how often an article names a compound noun for the draft to propose it as a concept
+_REPEATED = 3
 #: the name of the list an article of numbered items presents (2024年宁波科技创新十件大事, ...年度榜单)
 _LIST_NAME = re.compile(r"(?:19|20)\d\d年?[^，。、；“”\s]{2,24}?(?:[十百]?[件项大]事|榜单|名单)")
 
@@ -186,8 +188,10 @@ class _Builder:
             mentions = [
                 m
                 for m in find_mentions(sentence, self.known)
-                # a word jieba only tags as a place (大关, 扎根) is kept when the article names it again
-                if m.kind != "tagged-place" or self.article.text.count(m.label) > 1
+                # a word jieba only tags as a place (大关, 扎根) is kept when the article names it again,
+                # a compound noun when the article keeps coming back to it
+                if (m.kind != "tagged-place" or self.article.text.count(m.label) > 1)
+                and (m.kind != "compound" or self.article.text.count(m.label) >= _REPEATED)
             ]
             keys = [self.entity_for(section, sentence, m) for m in mentions]
             mentions = [m for m, k in zip(mentions, keys, strict=True) if k]
