@@ -546,6 +546,13 @@ def _organisations(tokens: list[Token]) -> list[tuple[str, int, str]]:
         else:
             while first < index and tokens[first][0] in _GENERIC - {"国家"}:
                 first += 1
+            while (
+                group == "organisation"
+                and first < index - 1
+                and tokens[first][1] in ("v", "vn")
+                and tokens[first + 1][1] != "v"
+            ):
+                first += 1  # 建设海上风电项目: the verb is the sentence's
         label = "".join(t[0] for t in tokens[first : index + 1])
         offset = tokens[first][2]
         if len(tokens[first][0]) == 2 and label[0] in _FUNCTION_CHARS and tokens[first][1] != "ns":
@@ -841,12 +848,7 @@ def _enumerations(tokens: list[Token]) -> list[tuple[str, int, str]]:
         longest = max(sum(len(t[0]) for t in item) for item in items)
         middle = ["".join(t[0] for t in item) for item in items[:-1]]
         # 全领域、全链条、全要素、全社会系统创新; 股、债、贷、保、担: short items of one pattern
-        merged = (
-            len(middle) >= 2
-            and all(len(m) <= 3 for m in middle)
-            and (len({m[0] for m in middle}) == 1 or all(len(m) == 1 for m in middle))
-            and sum(len(t[0]) for t in items[-1]) > 3
-        )
+        merged = bool(middle) and all(len(m) <= 3 for m in middle) and sum(len(t[0]) for t in items[-1]) > 3
         limit = 3 if merged else longest + 1
         first: list[Token] = []
         position = separators[0] - 1
@@ -864,6 +866,11 @@ def _enumerations(tokens: list[Token]) -> list[tuple[str, int, str]]:
                 first = first[1:]
         if not first:
             continue
+        if merged:  # the first item too is short, and the short items follow one pattern
+            middle.insert(0, "".join(t[0] for t in first).lstrip("“"))
+            merged = len(middle) >= 2 and (
+                len({m[:1] for m in middle}) == 1 or all(len(m) == 1 for m in middle)
+            )
         items.insert(0, first)
         if len(items) == 2 and not listed and items[0][-1][0] != items[1][-1][0]:
             continue  # two words joined by 、 are too often a phrase

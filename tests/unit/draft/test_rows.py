@@ -71,3 +71,27 @@ def test_the_comparison_counts_what_the_curated_file_states(tmp_path, draft):
     assert measured.figures.recall >= 0.8
     assert measured.evidence_verbatim == measured.rows
     assert measured.dropped_share <= 1 / 3
+
+
+def test_another_name_is_written_as_an_alias_from_its_sentence(draft):
+    aliases = [row for row in draft.rows if row["predicate"] == "skos:altLabel"]
+    assert aliases
+    assert all(row["object"] in row["evidence"] and row["lang"] == "zh" for row in aliases)
+
+
+def test_a_compound_noun_is_proposed_only_when_the_article_repeats_it():
+    from graph.draft.entities import find_mentions
+    from graph.draft.rows import draft_rows
+    from graph.draft.sections import read_article
+    from graph.model.vocabulary import load_vocabulary
+
+    # synthetic article, written for this test: 绿色能源 three times, 数字经济 once
+    text = "标题\n\n推动绿色能源发展。绿色能源是重点。壮大绿色能源，培育数字经济。\n"
+    assert "数字经济" in [m.label for m in find_mentions("培育数字经济。")]  # a compound of one sentence
+    labels = {
+        row["object"]
+        for row in draft_rows(read_article(text), "a.txt", load_vocabulary(VOCABULARY)).rows
+        if row["predicate"] == "rdfs:label"
+    }
+    assert "绿色能源" in labels
+    assert "数字经济" not in labels
