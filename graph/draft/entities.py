@@ -309,13 +309,13 @@ def describe(mention: Mention) -> tuple[str, str, str]:
     >>> describe(Mention("镇海区", 0, 3, "kg:District", "place"))
     ('Zhenhai District', 'medium', 'new place; English label in pinyin')
     """
-    if mention.kind == "person":
+    if mention.kind == "person" or mention.type == "schema:Person":
         return person_name(mention.label), "medium", "new person; English name in pinyin"
-    if mention.kind == "concept":
+    if mention.kind in ("concept", "compound"):
         note = "new concept (a quoted term or an item of a list): keep it if it is a thing; translate the pinyin placeholder"
         return romanise(mention.label), "low", note
     ending = _ending(mention.label)
-    if mention.kind in ("place", "tagged-place"):
+    if mention.kind in ("place", "tagged-place") or mention.type in PLACE_CLASSES:
         if ending and mention.label != ending[0]:
             head = mention.label[: -len(ending[0])]
             return f"{romanise(head)} {ending[2]}", "medium", "new place; English label in pinyin"
@@ -323,14 +323,23 @@ def describe(mention: Mention) -> tuple[str, str, str]:
     if ending and mention.label != ending[0]:
         head = mention.label[: -len(ending[0])]
         english = f"{romanise(head)} {ending[2]}"
+        what = "new name" if mention.kind == "name" else _WHAT[_group(mention.type)]
         if all(flag in ("ns", "nr", "nrfg") for _, flag, _ in _tokens(head)):
             return (
                 english,
                 "medium",
-                "new organisation; English label is the place name in pinyin and the name's ending",
+                f"{what}; English label is the place name in pinyin and the name's ending",
             )
-        return english, "low", "new organisation; English label is a pinyin placeholder: translate it"
+        return english, "low", f"{what}; English label is a pinyin placeholder: translate it"
     return romanise(mention.label), "low", "new entity; English label is a pinyin placeholder: translate it"
+
+
+#: what the note calls a new entity of each group of endings
+_WHAT = {
+    "organisation": "new organisation",
+    "kind": "new kind (category, indicator or evaluation)",
+    "material": "new material",
+}
 
 
 def _ending(label: str) -> tuple[str, str, str] | None:
