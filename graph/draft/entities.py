@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from graph.draft.keys import person_name, romanise
@@ -190,6 +190,8 @@ class Mention:
     kind: str  # known, organisation, place, tagged-place (by jieba's tag only), person, name, concept, part
     #: other names the text gives it (the quoted core of “科技新苗”培养计划, the first name of A暨B)
     aliases: tuple[str, ...] = ()
+    #: the full name of what a short name names (江丰电子 -> 宁波江丰电子材料股份有限公司), see short_names
+    full: str = ""
 
 
 @dataclass
@@ -301,6 +303,101 @@ def find_mentions(sentence: str, known: KnownEntities | None = None) -> list[Men
     labels = {m.label for m in taken}
     found = taken + [m for m in parts if m.label not in labels and not labels.add(m.label)]
     return sorted(found, key=lambda m: (m.start, -m.end))
+
+
+#: place endings a place's short name leaves out (慈溪 for 慈溪市)
+_PLACE_SUFFIXES = ("市", "区", "县", "省")
+_BRACKETED = re.compile(r"（([\u4e00-\u9fffA-Za-z0-9]{2,10})）")
+
+
+def short_names(mentions: list[Mention], text: str) -> dict[str, str]:
+    """The short names the article gives the entities of ``mentions``: short name -> full name.
+
+    A place without its ending (慈溪 for 慈溪市); a unit without its parent's name before it
+    (宁波材料所 for 中国科学院宁波材料所, 市天使投资引导基金 for 宁波市天使投资引导基金); a
+    name without 国家 (宁波高新区 for 宁波国家高新区); an abbreviation in brackets after the name
+    (……研究所（材料所）); and a firm by the first words of its name after the place
+    (江丰电子 for 宁波江丰电子材料股份有限公司), when the article writes them on their own.
+
+    >>> full = [Mention("杭州海康电子股份有限公司", 0, 12, "schema:Corporation", "organisation")]
+    >>> short_names(full, "杭州海康电子股份有限公司成立。海康电子入选名单。")  # synthetic
+    {'海康电子': '杭州海康电子股份有限公司'}
+    """
+    labels = {m.label: m for m in mentions if m.kind in ("organisation", "place", "name")}
+    found: dict[str, str] = {}
+    for label, mention in labels.items():
+        if mention.type in PLACE_CLASSES and label.endswith(_PLACE_SUFFIXES) and len(label) >= 3:
+            found.setdefault(label[:-1], label)
+        if "国家" in label and label.replace("国家", "", 1) in text:
+            found.setdefault(label.replace("国家", "", 1), label)
+        for other in labels:
+            if len(other) >= 4 and other != label and label.endswith(other) and _ending_of(other):
+                found.setdefault(other, label)
+        for match in _BRACKETED.finditer(text):
+            if text[: match.start()].endswith(label):
+                found.setdefault(match.group(1), label)
+        found.update({short: label for short in _firm_short_names(mention, text) if short not in found})
+    return {
+        short: full
+        for short, full in found.items()
+        if short != full and (short not in labels or _group(labels[short].type) == _group(labels[full].type))
+    }
+
+
+def with_full_names(
+    sentence: str, mentions: list[Mention], short: dict[str, str], full: dict[str, Mention]
+) -> list[Mention]:
+    """``mentions`` with the full name of each short name (``full``: full name -> its mention).
+
+    A word that starts a short name is read as it (江丰 -> 江丰电子), and a short name no rule
+    found in the sentence is found by its text (慈溪, which jieba tags as a person's name).
+    """
+    found = []
+    for mention in mentions:
+        if mention.label in short:
+            mention = replace(mention, full=short[mention.label])
+        elif mention.kind in ("tagged-place", "concept", "compound"):
+            longer = next(
+                (s for s in short if s.startswith(mention.label) and sentence.startswith(s, mention.start)),
+                None,
+            )
+            if longer and not any(
+                m.start < mention.start + len(longer) and m.end > mention.end for m in mentions
+            ):
+                mention = replace(mention, label=longer, end=mention.start + len(longer), full=short[longer])
+        found.append(mention)
+    for name in sorted(short, key=lambda text: (-len(text), text)):
+        if short[name] not in full:
+            continue
+        at = sentence.find(name)
+        while at >= 0:
+            end = at + len(name)
+            if not any(at < m.end and end > m.start for m in found):
+                target = full[short[name]]
+                found.append(Mention(name, at, end, target.type, target.kind, full=target.label))
+            at = sentence.find(name, end)
+    return sorted(found, key=lambda m: (m.start, -m.end))
+
+
+def _firm_short_names(mention: Mention, text: str) -> list[str]:
+    """江丰电子 for 宁波江丰电子材料股份有限公司: the first words of a firm's name after its place, on their own."""
+    ending = _ending_of(mention.label)
+    if mention.type != "schema:Corporation" or ending is None or len(mention.label) < 8:
+        return []
+    word, flag, _ = _tokens(mention.label)[0]
+    place = word if flag == "ns" else ""  # the first word: jieba tags some firms' names as places too
+    core = mention.label[len(place) : -len(ending[0])]
+    if not place or len(core) < 4:
+        return []
+    for size in range(len(core), 3, -1):
+        short = core[:size]
+        rest = mention.label[len(place) + size :]
+        at = text.find(short)
+        while at >= 0:
+            if not text.startswith(rest, at + size) and not text[:at].endswith(place):
+                return [short]
+            at = text.find(short, at + 1)
+    return []
 
 
 def describe(mention: Mention) -> tuple[str, str, str]:
@@ -429,6 +526,8 @@ def _walk_back(tokens: list[Token], first: int, ending: tuple[str, str, str]) ->
             break
         if word in _OPENERS:
             first -= 1
+            if word == "国家" and before is not None and before[1] == "ns" and group == "organisation":
+                first -= 1  # 宁波国家高新区: the place the state's body is in
             break
         if group == "organisation" and word in _UNIT_PREFIXES:
             first -= 1  # 市科技局, 宁波高新区管委会: a unit's name keeps its parent's

@@ -15,7 +15,15 @@ from pathlib import Path
 
 from rdflib import RDFS, URIRef
 
-from graph.draft.entities import Entity, KnownEntities, Mention, describe, find_mentions
+from graph.draft.entities import (
+    Entity,
+    KnownEntities,
+    Mention,
+    describe,
+    find_mentions,
+    short_names,
+    with_full_names,
+)
 from graph.draft.figures import Figure, find_dates, find_figures
 from graph.draft.keys import romanise, slug
 from graph.draft.relations import find_links
@@ -99,6 +107,16 @@ class _Builder:
         self.seen: set[tuple[str, str, str, str]] = set()
         self.figure_slots: set[tuple[str, str]] = set()
         self.ids: set[str] = set()
+        # every sentence's mentions, read once before the rows, so that a short name written
+        # before its full name (市天使投资引导基金 ... 宁波市天使投资引导基金) still joins it
+        self.mentions: dict[str, list[Mention]] = {
+            sentence: find_mentions(sentence, known)
+            for section in article.sections
+            for sentence in section.sentences()
+        }
+        every = [m for found in self.mentions.values() for m in found]
+        self.full_names = {m.label: m for m in every if not m.full}
+        self.short = short_names(every, article.text)
 
     # ------------------------------------------------------------------ rows
     def row(self, section: Section, evidence: str, confidence: str, note: str = "", **cells: str) -> None:
@@ -187,10 +205,10 @@ class _Builder:
         for sentence in sentences:
             mentions = [
                 m
-                for m in find_mentions(sentence, self.known)
-                # a word jieba only tags as a place (大关, 扎根) is kept when the article names it again,
-                # a compound noun when the article keeps coming back to it
-                if (m.kind != "tagged-place" or self.article.text.count(m.label) > 1)
+                for m in with_full_names(sentence, self.mentions[sentence], self.short, self.full_names)
+                # a word jieba only tags as a place (大关, 扎根) is kept when the article names it again
+                # or it is a short name, a compound noun when the article keeps coming back to it
+                if (m.kind != "tagged-place" or m.full or self.article.text.count(m.label) > 1)
                 and (m.kind != "compound" or self.article.text.count(m.label) >= _REPEATED)
             ]
             keys = [self.entity_for(section, sentence, m) for m in mentions]
@@ -283,6 +301,20 @@ class _Builder:
                     return ""  # another article's event: its number, date and list are not this article's
                 entity = self.known.entity(key)
                 self.entity_rows(section, sentence, entity, entity.note)
+            return key
+        if mention.full and mention.full in self.full_names:
+            key = self.entity_for(section, sentence, self.full_names[mention.full])
+            if self.keys_by_label.setdefault(mention.label, key) == key:
+                self.row(
+                    section,
+                    sentence,
+                    "medium",
+                    f"a short name of {mention.full}",
+                    subject=key,
+                    predicate="skos:altLabel",
+                    object=mention.label,
+                    lang="zh",
+                )
             return key
         key = self.keys_by_label.get(mention.label)
         if key is None:

@@ -170,3 +170,13 @@ def test_lists_of_goals_strategies_and_one_pattern():
 def test_actions_idioms_and_phrases_are_not_concepts():
     assert not labelled("经事件征集、梳理筛选、公开投票后形成。")
     assert set(labelled("实现“零的突破”，贯彻“三位一体”，服务“国之大者”。")) == {"国之大者"}
+
+
+def test_short_names_of_the_articles_entities():
+    from graph.draft.entities import short_names
+
+    text = "杭州光学精密机械研究所（光机所）成立。中国科学院杭州光机所在西湖区。西湖区的研究所。"  # synthetic
+    found = [m for sentence in text.split("。") for m in find_mentions(sentence)]
+    names = short_names(found, text)
+    assert names["光机所"] == "杭州光学精密机械研究所"  # an abbreviation in brackets
+    assert names["西湖"] == "西湖区"

@@ -95,3 +95,18 @@ def test_a_compound_noun_is_proposed_only_when_the_article_repeats_it():
     }
     assert "绿色能源" in labels
     assert "数字经济" not in labels
+
+
+def test_a_short_name_joins_its_full_name(draft):
+    label = {
+        r["subject"]: r["object"] for r in draft.rows if r["predicate"] == "rdfs:label" and r["lang"] == "zh"
+    }
+    short = {
+        row["object"]: label[row["subject"]] for row in draft.rows if row["predicate"] == "skos:altLabel"
+    }
+    assert short["宁波材料所"] == "中国科学院宁波材料所"  # a unit without its parent
+    assert short["慈溪"] == "慈溪市"  # a place without its ending
+    assert short["江丰电子"] == "宁波江丰电子材料股份有限公司"  # a firm by the first words of its name
+    # the short name written before the full one joins it too
+    assert short["市天使投资引导基金"] == "宁波市天使投资引导基金"
+    assert not {"宁波材料所", "慈溪", "江丰", "江丰电子"} & set(label.values())
