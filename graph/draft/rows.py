@@ -37,6 +37,8 @@ _VALUE_PREDICATES = {"rank": "kg:rank", "consecutive-years": "kg:consecutiveYear
 _CONTEXT = 14
 #: how often an article names a compound noun for the draft to propose it as a concept
 _REPEATED = 3
+#: classes of what is approved (获批): laboratories and platforms, as kg:approvalYear's definition says
+_APPROVED = {"kg:StateKeyLaboratory", "kg:Laboratory", "kg:InnovationCenter", "kg:HighTechZone"}
 #: the name of the list an article of numbered items presents (2024年宁波科技创新十件大事, ...年度榜单)
 _LIST_NAME = re.compile(r"(?:19|20)\d\d年?[^，。、；“”\s]{2,24}?(?:[十百]?[件项大]事|榜单|名单)")
 
@@ -235,6 +237,7 @@ class _Builder:
                     predicate=link.predicate,
                     object=obj,
                 )
+            self.approval_rows(section, sentence, mentions, keys)
             subjects += [k for k in keys if k not in subjects]
         if event_key:
             for key in involved:
@@ -249,6 +252,30 @@ class _Builder:
                         predicate="kg:involves",
                         object=key,
                     )
+
+    def approval_rows(
+        self, section: Section, sentence: str, mentions: list[Mention], keys: list[str]
+    ) -> None:
+        """获批: the year each laboratory or platform named before the verb, in its clause, was approved.
+
+        The year is the last one the sentence gives before the verb (2024年，……实验室成功获批).
+        """
+        at = sentence.find("获批")
+        years = [d for d in find_dates(sentence) if d.start < at and d.datatype == "gYear"]
+        if at < 0 or not years:
+            return
+        clause = max(sentence.rfind(mark, 0, at) for mark in "，。；：") + 1
+        for mention, key in zip(mentions, keys, strict=True):
+            if clause <= mention.start and mention.end <= at and mention.type in _APPROVED:
+                self.row(
+                    section,
+                    sentence,
+                    "medium",
+                    "approval year: the year the sentence gives before 获批",
+                    subject=key,
+                    predicate="kg:approvalYear",
+                    object=years[-1].value,
+                )
 
     def event_rows(self, section: Section, article_key: str) -> str:
         known = self.known.by_label.get(section.title)

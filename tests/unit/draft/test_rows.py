@@ -110,3 +110,16 @@ def test_a_short_name_joins_its_full_name(draft):
     # the short name written before the full one joins it too
     assert short["市天使投资引导基金"] == "宁波市天使投资引导基金"
     assert not {"宁波材料所", "慈溪", "江丰", "江丰电子"} & set(label.values())
+
+
+def test_the_year_a_laboratory_was_approved():
+    from graph.draft.rows import draft_rows
+    from graph.draft.sections import read_article
+    from graph.model.vocabulary import load_vocabulary
+
+    # synthetic article, written for this test: the second 获批 gives no year
+    text = "标题\n\n2023年，杭州大学海洋生物全国重点实验室成功获批。两家单位获批全国重点实验室。\n"
+    rows = draft_rows(read_article(text), "a.txt", load_vocabulary(VOCABULARY)).rows
+    label = {r["subject"]: r["object"] for r in rows if r["predicate"] == "rdfs:label" and r["lang"] == "zh"}
+    approved = [(label[r["subject"]], r["object"]) for r in rows if r["predicate"] == "kg:approvalYear"]
+    assert approved == [("海洋生物全国重点实验室", "2023")]
