@@ -280,17 +280,18 @@ def build(csv_files, options, quiet, out_dir, formats):
     with counting_progress(quiet) as progress:
         # the steps: validating, then one per export
         task = progress.add_task("validating", total=len(chosen) + 1)
-        graph, problems = pipeline.check(csv_files, **options)
+
+        started: list[str] = []
+
+        def step(name: str) -> None:  # validation is done when the first export starts
+            progress.update(task, description=f"writing {name}")
+            progress.advance(task, 1 if started else 2)
+            started.append(name)
+
+        graph, problems, written = pipeline.check_and_write(csv_files, out_dir, chosen, step, **options)
         if graph is None:
             progress.stop()
             fail(problems, quiet)
-        progress.advance(task)
-
-        def step(name: str) -> None:
-            progress.update(task, description=f"writing {name}")
-            progress.advance(task)
-
-        written = pipeline.write_exports(graph, out_dir, chosen, step)
     report(problems, quiet)
     if not quiet:
         err.print(
