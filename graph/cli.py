@@ -292,6 +292,7 @@ def build(csv_files, options, quiet, out_dir, formats):
         if graph is None:
             progress.stop()
             fail(problems, quiet)
+        keep_until_exit(graph)
     report(problems, quiet)
     if not quiet:
         err.print(
@@ -1213,10 +1214,30 @@ def init(directory):
     err.print(f"wrote {len(files)} files; next: cd {shlex.quote(str(directory))} && kg build")
 
 
+#: what the command keeps until the process ends, when ``kg`` runs as a program (see :func:`main`)
+_KEPT_UNTIL_EXIT: list[object] | None = None
+
+
+def keep_until_exit(value: object) -> None:
+    """Let the process end without freeing ``value`` (a graph of a million rows takes a second to free,
+    object by object); only when ``kg`` runs as a program, never when its commands are called in-process."""
+    if _KEPT_UNTIL_EXIT is not None:
+        _KEPT_UNTIL_EXIT.append(value)
+
+
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit status 1; bugs keep their traceback."""
+    global _KEPT_UNTIL_EXIT
+    _KEPT_UNTIL_EXIT = []
     try:
         cli(prog_name="kg")
+    except SystemExit as exc:
+        if _KEPT_UNTIL_EXIT:  # everything is written: leave without freeing it
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+        raise
     except ValidationFailed as exc:
         fail(exc.problems, False)
     except KnowledgeGraphError as exc:
