@@ -26,8 +26,11 @@ QUOTED_ROWS = [
 def small_pieces(monkeypatch):
     """Every file read by workers, in pieces of a few rows."""
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(parallel, "PIECE", 300)
+    monkeypatch.setattr(parallel, "_pieces", lambda path, piece: real_pieces(path, 300))
     monkeypatch.delenv(parallel.ONE_CORE, raising=False)
+
+
+real_pieces = parallel._pieces  # the real cutter, for pieces of a few rows
 
 
 def read_both_ways(paths, vocabulary, monkeypatch):
@@ -101,11 +104,10 @@ def test_which_files_go_to_workers(write_csv, monkeypatch):
     assert not parallel.usable(open_records(write_csv(GOOD_ROWS)))
 
 
-def test_pieces_start_where_records_start(write_csv, monkeypatch):
-    monkeypatch.setattr(parallel, "PIECE", 50)
+def test_pieces_start_where_records_start(write_csv):
     path = write_csv([*GOOD_ROWS, *QUOTED_ROWS * 3])
     data = path.read_bytes()
-    pieces = list(parallel._pieces(path))
+    pieces = list(parallel._pieces(path, 50))
     assert len(pieces) > 5
     assert pieces[0][0] == 0 and pieces[-1][1] == len(data)
     assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:], strict=False))
