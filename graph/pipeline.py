@@ -170,10 +170,11 @@ def check_and_write(
                     graph_prefixes(graph.prefixes, graph.base),
                 )
                 try:
-                    with open(staging / ntriples.file_name, "wb", buffering=0) as stream:
+                    with open(staging / ntriples.file_name, "wb") as stream:
                         for chunk in graph.ntriples_chunks():
                             piece = chunk.encode()
                             stream.write(piece)
+                            stream.flush()  # the child reads only what has reached the file
                             child.written(piece)
                     crash_point(f"after-{ntriples.file_name}")
                     if shapes_graph is not None:
@@ -188,13 +189,8 @@ def check_and_write(
                 finally:
                     child.stop()
                 _freeze(graph)
-                for exporter in exporters:
-                    if exporter in (ntriples, turtle):
-                        continue
-                    if on_step:
-                        on_step(exporter.file_name)
-                    exporter.write(graph, staging / exporter.file_name)
-                    crash_point(f"after-{exporter.file_name}")
+                rest = [exporter for exporter in exporters if exporter not in (ntriples, turtle)]
+                export.write_into(graph, staging, rest, on_step)
         except _Abandoned:
             return None, sorted(problems), []
     return graph, sorted(problems), [out_dir / exporter.file_name for exporter in exporters]

@@ -79,9 +79,19 @@ def write_exports(
     out_dir = Path(out_dir)
     chosen = [EXPORTERS[name] for name in (formats or EXPORTERS)]
     with staged_folder(out_dir, {exporter.file_name for exporter in chosen}) as staging:
-        for exporter in chosen:
-            if on_step:
-                on_step(exporter.file_name)
-            exporter.write(graph, staging / exporter.file_name)
-            crash_point(f"after-{exporter.file_name}")
+        write_into(graph, staging, chosen, on_step)
     return [out_dir / exporter.file_name for exporter in chosen]
+
+
+def write_into(
+    graph: KnowledgeGraph,
+    staging: Path,
+    exporters: list[Exporter],
+    on_step: Callable[[str], None] | None = None,
+) -> None:
+    """Write ``exporters``' files into a staging folder (see :func:`graph.export.swap.staged_folder`)."""
+    for exporter in exporters:
+        if on_step:
+            on_step(exporter.file_name)
+        exporter.write(graph, staging / exporter.file_name)
+        crash_point(f"after-{exporter.file_name}")
