@@ -26,7 +26,7 @@ import graph  # noqa: E402
 from graph.export import rdf  # noqa: E402
 from graph.export.graphml import write_graphml  # noqa: E402
 from graph.ingest.cells import literal_form  # noqa: E402
-from tests.conftest import HEADER, SOURCE_TEXT  # noqa: E402
+from tests.conftest import EV, GOOD_ROWS, HEADER, SOURCE_TEXT  # noqa: E402
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SUBJECT = "https://example.org/ningbo-kg/entity/zone"
@@ -58,7 +58,11 @@ YEAR = st.sampled_from(["2024", "0001", "1900", "2000", "10000", "-0044"])
 TYPED = st.one_of(
     st.tuples(st.integers(-(10**25), 10**25).map(str), st.just("integer")),
     st.tuples(st.integers(-(2**63), 2**63 - 1).map(str), st.just("xsd:long")),
-    st.tuples(st.decimals(allow_nan=False, allow_infinity=False, places=3).map(str), st.just("decimal")),
+    st.tuples(
+        st.decimals(allow_nan=False, allow_infinity=False, places=3).map(str)
+        | st.decimals(allow_nan=False, allow_infinity=False, places=9).map(lambda d: f"{d:f}"),
+        st.just("decimal"),
+    ),
     st.tuples(
         st.floats().map(lambda f: {"inf": "INF", "-inf": "-INF", "nan": "NaN"}.get(repr(f), repr(f)))
         | st.sampled_from(["1e400", "-1e400", "2.3E9", "-0", ".5", "5."]),
@@ -193,3 +197,13 @@ def test_every_export_gives_back_the_values_of_the_csv(tmp_path_factory, rows):
     assert set(node.get("aliases", "").split("|")) - {""} >= set() and all(
         alias in node.get("aliases", "") for alias in aliases
     )
+
+
+@pytest.mark.parametrize("value", ["0.0000001", "-0.00000010", "0.0000000", "123.4500"])
+def test_rdflib_reads_a_decimal_of_graph_ttl_as_written(write_csv, value):
+    """rdflib reads Turtle's bare decimal through Python's Decimal: ``0.0000001`` came back ``1E-7``."""
+    rows = [*GOOD_ROWS, f",zone,skos:altLabel,{value},decimal,,,,{EV}"]
+    kg = graph.build([write_csv(rows)], shapes=None)
+    text = rdf.serialize(kg, ox.RdfFormat.TURTLE)
+    assert ("typed", value, XSD + "decimal") in rdflib_objects(text, "turtle")
+    assert ("typed", value, XSD + "decimal") in ox_objects(text, ox.RdfFormat.TURTLE)
