@@ -48,6 +48,7 @@ def plain_triples(triples: Iterable) -> list[tuple[str, str, Term]]:
 
 
 def skolem(term: Term) -> Term:
+    """A blank node as the table adapter's skolem IRI; any other term as it is."""
     return SKOLEM + term[2:] if isinstance(term, str) and term.startswith("_:") else term
 
 
@@ -126,6 +127,7 @@ def table_triples(kg: KnowledgeGraph) -> list[ox.Triple]:
 
 
 def ox_literal(value: str, language: str) -> ox.Literal:
+    """A language-tagged pyoxigraph literal; ``en--ltr`` gives the tag ``en`` and a base direction."""
     language, _, direction = language.partition("--")
     if direction:
         return ox.Literal(value, language=language, direction=getattr(ox.BaseDirection, direction.upper()))
