@@ -3,7 +3,9 @@ Oxigraph's serialiser, JSON-LD through rdflib.
 
 Turtle and N-Triples are written as text straight from the compact triples, byte for byte as
 Oxigraph's serialisers write them (the prefix header is Oxigraph's own; the tests compare the
-two on tricky terms). Oxigraph cannot be given the triples faster: each would first have to
+two on tricky terms and on the W3C test graphs), but for the Turtle forms rdflib would read back
+as another literal or not at all: a local name ending in ``.`` is written as a full IRI, and an
+integer or decimal that is not in the form rdflib keeps is written quoted with its datatype. Oxigraph cannot be given the triples faster: each would first have to
 become a Python ``pyoxigraph.Triple``, which costs more than printing it.
 
 Why Turtle is written here rather than by Oxigraph from the N-Triples text: Oxigraph gives the
@@ -20,6 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -41,11 +44,23 @@ from graph.model.table import Item
 from graph.model.terms import rdflib_literal
 
 _XSD_STRING, _RDF_TYPE = str(XSD.string), str(RDF.type)
-_INLINE = {  # Turtle's own number and boolean syntax, when the lexical form fits it
-    str(XSD.boolean): re.compile(r"true|false"),
-    str(XSD.integer): re.compile(r"[+-]?[0-9]+"),
-    str(XSD.decimal): re.compile(r"[+-]?[0-9]*\.[0-9]+"),
-    str(XSD.double): re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][+-]?[0-9]+"),
+_DECIMAL_SYNTAX = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+").fullmatch
+
+
+def _bare_decimal(value: str) -> bool:
+    """Whether a decimal reads back as written from Turtle's bare syntax: rdflib reads it through
+    Python's ``Decimal`` and keeps ``str()`` of that (``0.0000001`` came back as ``1E-7``)."""
+    return _DECIMAL_SYNTAX(value) is not None and str(Decimal(value)) == value
+
+
+# Turtle's own number and boolean syntax, for the lexical forms every reader keeps as written: Oxigraph
+# and Jena keep any, rdflib reads a bare integer through int() (``+1`` and ``007`` came back as ``1``
+# and ``7``) and a decimal through Decimal. Any other form is written quoted with its datatype.
+_INLINE = {
+    str(XSD.boolean): re.compile(r"true|false").fullmatch,
+    str(XSD.integer): re.compile(r"0|-?[1-9][0-9]*").fullmatch,
+    str(XSD.decimal): _bare_decimal,
+    str(XSD.double): re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][+-]?[0-9]+").fullmatch,
 }
 
 
@@ -115,7 +130,7 @@ def turtle_chunks(graph: KnowledgeGraph) -> Iterator[str]:
     cache, abbreviate = terms.cache, terms.iri
     needs_escape = NEEDS_ESCAPE.search
     predicates: dict[str, str] = {}
-    datatypes: dict[str, tuple] = {}  # datatype -> (fullmatch of Turtle's own syntax or None, "^^dt")
+    datatypes: dict[str, tuple] = {}  # datatype -> (test for Turtle's own syntax or None, "^^dt")
 
     def predicate_of(predicate: str) -> str:
         found = predicates.get(predicate)
@@ -132,7 +147,7 @@ def turtle_chunks(graph: KnowledgeGraph) -> Iterator[str]:
         info = datatypes.get(datatype)
         if info is None:
             inline = _INLINE.get(datatype)
-            info = datatypes[datatype] = (inline.fullmatch if inline else None, "^^" + abbreviate(datatype))
+            info = datatypes[datatype] = (inline, "^^" + abbreviate(datatype))
         if info[0] is not None and info[0](value):
             return value
         return text + info[1]
