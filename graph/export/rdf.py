@@ -381,10 +381,10 @@ class _JsonLdPlan:
                 return relative
             return iri
 
-        def link(iri: str) -> str:
+        def link(iri: str) -> tuple[str]:  # the object {"@id": ...} of a link, as its one member
             found = objects.get(iri)
             if found is None:
-                found = objects[iri] = _encode(shrink(iri))
+                found = objects[iri] = (f'"@id": {_encode(shrink(iri))}',)
             return found
 
         self.symbol, self.shrink, self.link = symbol, shrink, link
@@ -456,7 +456,7 @@ class _JsonLdPlan:
             else:
                 key = symbol(predicate)
                 if not is_literal:
-                    entry = ((_ID, link(value)),)
+                    entry = link(value)
                 elif datatype == _XSD_STRING:
                     entry = _encode(value)
                 elif datatype == _XSD_INTEGER and _native_round_trips(value, datatype):
@@ -464,9 +464,9 @@ class _JsonLdPlan:
                 elif datatype == _XSD_BOOLEAN:  # the Python value rdflib makes of it
                     entry = json.dumps(rdflib_literal(value, datatype, "").toPython(), ensure_ascii=False)
                 elif datatype:
-                    entry = ((_TYPE, symbol(datatype)), (_VALUE, _encode(value)))
+                    entry = (f'"@type": {symbol(datatype)}', f'"@value": {_encode(value)}')
                 elif language:
-                    entry = ((_LANGUAGE, _encode(language)), (_VALUE, _encode(value)))
+                    entry = (f'"@language": {_encode(language)}', f'"@value": {_encode(value)}')
                 else:
                     entry = _encode(value)
             found = entries.get(key)
@@ -474,39 +474,45 @@ class _JsonLdPlan:
                 entries[key] = [entry]
             else:
                 found.append(entry)
-        inner = "\n" + " " * (level + 1)
-        parts = ["{" if first else "", inner, '"@id": ', node_id]
+        # an entry is JSON text (a string, number or boolean) or an object's "key": value members
+        inner = _SEPARATOR[level]
+        parts = ["{" if first else "", inner[1:], '"@id": ', node_id]
+        one_open, one_separator, one_close = _OPEN[level + 1], _SEPARATOR[level + 1], _CLOSE[level + 1]
         for key in sorted(entries):
             values = entries[key]
-            parts.append(f",{inner}{key}: ")
             if len(values) == 1:
-                parts.append(_pretty(values[0], level + 1))
+                value = values[0]
+                if value.__class__ is not str:
+                    value = one_open + one_separator.join(value) + one_close
+                parts.append(f"{inner}{key}: {value}")
             else:
-                deeper = inner + " "
-                keyed = sorted((_compact(value), value) for value in values)
-                parts.append("[" + ",".join(deeper + _pretty(value, level + 2) for _, value in keyed))
-                parts.append(inner + "]")
-        parts.append("\n" + " " * level + "}")
+                deeper = _SEPARATOR[level + 1]
+                two_open, two_separator, two_close = (
+                    _OPEN[level + 2],
+                    _SEPARATOR[level + 2],
+                    _CLOSE[level + 2],
+                )
+                texts = sorted(
+                    (value, value) if value.__class__ is str else ("{" + ", ".join(value) + "}", value)
+                    for value in values
+                )
+                parts.append(f"{inner}{key}: [{deeper[1:]}")
+                parts.append(
+                    deeper.join(
+                        value if value.__class__ is str else two_open + two_separator.join(value) + two_close
+                        for _, value in texts
+                    )
+                )
+                parts.append(_CLOSE[level + 1][:-1] + "]")
+        parts.append(_CLOSE[level])
         return "".join(parts)
 
 
-def _compact(entry) -> str:
-    """An entry as ``json.dumps`` prints it without indent (the key lists are sorted by)."""
-    if isinstance(entry, str):
-        return entry
-    return "{" + ", ".join(f"{key}: {value}" for key, value in entry) + "}"
-
-
-def _pretty(entry, level: int) -> str:
-    """An entry as ``json.dumps(indent=1)`` prints it at ``level``."""
-    if isinstance(entry, str):
-        return entry
-    inner = "\n" + " " * (level + 1)
-    return "{" + ",".join(f"{inner}{key}: {value}" for key, value in entry) + "\n" + " " * level + "}"
-
-
 _encode = json.encoder.encode_basestring  # ensure_ascii=False: what json.dumps prints for a str
-_ID, _TYPE, _VALUE, _LANGUAGE = '"@id"', '"@type"', '"@value"', '"@language"'
+# json.dumps(indent=1) at each depth: what opens an object, separates its members, closes it
+_SEPARATOR = [",\n" + " " * (level + 1) for level in range(8)]
+_OPEN = ["{\n" + " " * (level + 1) for level in range(8)]
+_CLOSE = ["\n" + " " * level + "}" for level in range(8)]
 _SIMPLE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
