@@ -14,6 +14,7 @@ from pathlib import Path
 from graph.analysis import centrality
 from graph.explorer import page
 from graph.export import gexf, graphml, rdf, tables, void
+from graph.export.parallel import can_fork, in_second_process
 from graph.export.swap import crash_point, staged_folder
 from graph.model.graph import KnowledgeGraph
 
@@ -47,6 +48,11 @@ EXPORTERS: dict[str, Exporter] = {
 }
 
 
+#: from this many triples, the exports that read the networkx view are written by a second process
+CONCURRENT_FROM = 200_000
+SECOND_PROCESS = frozenset({"graphml", "gexf", "nodes", "edges", "analysis", "analysis-csv", "html"})
+
+
 def _write_html(graph: KnowledgeGraph, path: Path) -> None:
     """The explorer page, with each entity's community and scores for its colour mode and ranking panel."""
     scores = {
@@ -69,6 +75,9 @@ def write_exports(
 ) -> list[Path]:
     """Write the chosen exports (all by default) into ``out_dir``; return the paths written.
 
+    On a graph of :data:`CONCURRENT_FROM` triples or more, the exports read from the networkx view
+    (:data:`SECOND_PROCESS`) are written by a second process while this one writes the others.
+
     >>> import tempfile
     >>> from graph.ingest import load_facts
     >>> from graph.model.build import build_graph
@@ -77,11 +86,29 @@ def write_exports(
     ['graph.ttl', 'nodes.csv']
     """
     out_dir = Path(out_dir)
-    chosen = [EXPORTERS[name] for name in (formats or EXPORTERS)]
+    names = list(formats or EXPORTERS)
+    chosen = [EXPORTERS[name] for name in names]
+    second = [name for name in names if name in SECOND_PROCESS]
+    if len(graph) < CONCURRENT_FROM or not can_fork() or len(second) in (0, len(names)):
+        second = []
     with staged_folder(out_dir, {exporter.file_name for exporter in chosen}) as staging:
+
+        def write(some: list[str], report: bool) -> None:
+            for name in some:
+                exporter = EXPORTERS[name]
+                if report and on_step:
+                    on_step(exporter.file_name)
+                exporter.write(graph, staging / exporter.file_name)
+
+        first = [name for name in names if name not in second]
+        if second:
+            with in_second_process(lambda: write(second, False)):
+                write(first, True)
+            for name in second:
+                if on_step:
+                    on_step(EXPORTERS[name].file_name)
+        else:
+            write(first, True)
         for exporter in chosen:
-            if on_step:
-                on_step(exporter.file_name)
-            exporter.write(graph, staging / exporter.file_name)
             crash_point(f"after-{exporter.file_name}")
     return [out_dir / exporter.file_name for exporter in chosen]
