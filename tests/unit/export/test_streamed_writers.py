@@ -30,7 +30,7 @@ def tricky(write_csv):
     for n, text in enumerate(TRICKY):
         text = text.replace('"', '""')
         rows.append(f',zone,skos:altLabel,"{text}",,en,,,{EV}')
-        rows.append(f',e{n},a,kg:Laboratory,,,,,{EV}')
+        rows.append(f",e{n},a,kg:Laboratory,,,,,{EV}")
         rows.append(f',e{n},rdfs:label,"{text}",,{"zh" if n % 2 else "en"},,,{EV}')
         rows.append(f",e{n},schema:location,zone,,,,,{EV}")
     return graph.build([write_csv(rows)], shapes=None)
