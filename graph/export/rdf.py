@@ -1,5 +1,5 @@
-"""Standard RDF serialisations: Turtle and N-Triples streamed from the triple table, RDF/XML through
-Oxigraph's serialiser, JSON-LD through rdflib.
+"""Standard RDF serialisations: Turtle, N-Triples and JSON-LD streamed from the triple table, RDF/XML
+through Oxigraph's serialiser fed with our N-Triples text as it is parsed.
 
 Turtle and N-Triples are written as text straight from the compact triples, byte for byte as
 Oxigraph's serialisers write them (the prefix header is Oxigraph's own; the tests compare the
@@ -17,6 +17,7 @@ the build at scale must keep as fast as pyoxigraph's own writer.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -301,13 +302,56 @@ def serialize(graph: KnowledgeGraph, rdf_format: ox.RdfFormat) -> bytes:
         return "".join(ntriples_chunks(graph.table)).encode()
     if rdf_format == ox.RdfFormat.TURTLE:
         return "".join(turtle_chunks(graph)).encode()
-    text = ox.serialize(
-        graph.oxigraph_triples, format=rdf_format, prefixes=graph_prefixes(graph.prefixes, graph.base)
-    )
+    stream = io.BytesIO()
+    _serialize_streamed(graph, rdf_format, stream)
+    return stream.getvalue()
+
+
+def _serialize_streamed(graph: KnowledgeGraph, rdf_format: ox.RdfFormat, output) -> None:
+    """Oxigraph's serialiser fed from our N-Triples text as Oxigraph parses it, a piece at a time:
+    no list of millions of ``pyoxigraph.Triple`` is ever held (the 1M-row graph's took gigabytes)."""
+    triples = ox.parse(_TextReader(ntriples_chunks(graph.table)), format=ox.RdfFormat.N_TRIPLES)
+    prefixes = graph_prefixes(graph.prefixes, graph.base)
     if rdf_format == ox.RdfFormat.RDF_XML:
         # a raw carriage return reads back as a line feed in XML; only a literal can hold one
-        text = text.replace(b"\r", b"&#13;")
-    return text
+        output = _Replacing(output, b"\r", b"&#13;")
+    ox.serialize(triples, output, format=rdf_format, prefixes=prefixes)
+
+
+class _TextReader(io.RawIOBase):
+    """A binary file reading text pieces as UTF-8, for Oxigraph's streaming parser."""
+
+    def __init__(self, chunks: Iterator[str]):
+        self.chunks = chunks
+        self.pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self.pending:
+            chunk = next(self.chunks, None)
+            if chunk is None:
+                return 0
+            self.pending = memoryview(chunk.encode())
+        size = min(len(buffer), len(self.pending))
+        buffer[:size] = self.pending[:size]
+        self.pending = self.pending[size:]
+        return size
+
+
+class _Replacing:
+    """A binary output that replaces one byte by a string on the way (a byte is never split across writes)."""
+
+    def __init__(self, output, old: bytes, new: bytes):
+        self.output, self.old, self.new = output, old, new
+
+    def write(self, data) -> int:
+        self.output.write(bytes(data).replace(self.old, self.new))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
 
 
 def write_turtle(graph: KnowledgeGraph, path: Path) -> None:
@@ -319,7 +363,9 @@ def write_ntriples(graph: KnowledgeGraph, path: Path) -> None:
 
 
 def write_rdfxml(graph: KnowledgeGraph, path: Path) -> None:
-    path.write_bytes(serialize(graph, ox.RdfFormat.RDF_XML))
+    """RDF/XML by Oxigraph's serialiser, streamed (see :func:`_serialize_streamed`)."""
+    with open(path, "wb") as stream:
+        _serialize_streamed(graph, ox.RdfFormat.RDF_XML, stream)
 
 
 def write_jsonld(graph: KnowledgeGraph, path: Path) -> None:
