@@ -12,7 +12,7 @@ from networkx.readwrite.graphml import GraphMLWriter
 
 import graph
 from graph import export as exports
-from graph.export import graphml, rdf
+from graph.export import gexf, graphml, rdf
 from graph.export.parallel import SecondProcessFailed
 from tests.conftest import EV, GOOD_ROWS, ROOT
 
@@ -48,6 +48,13 @@ def networkx_graphml(kg) -> str:
 def test_graphml_is_what_networkx_writes(which, request):
     kg = request.getfixturevalue(which)
     assert "".join(graphml.graphml_chunks(kg)) == networkx_graphml(kg)
+
+
+@pytest.mark.parametrize("which", ["article", "tricky"])
+def test_gexf_is_what_networkx_writes(which, request, tmp_path):
+    kg = request.getfixturevalue(which)
+    gexf._write_with_networkx(kg, tmp_path / "reference.gexf")
+    assert "".join(gexf.gexf_chunks(kg)) == (tmp_path / "reference.gexf").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("which", ["article", "tricky"])
