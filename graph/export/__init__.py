@@ -70,9 +70,11 @@ EXPORTERS: dict[str, Exporter] = {
 }
 
 
-#: from this many triples, the exports that read the networkx view are written by a second process
+#: from this many triples, the analysis and the page (the longest part) are written by a second process
 CONCURRENT_FROM = 200_000
-SECOND_PROCESS = frozenset({"graphml", "gexf", "nodes", "edges", "analysis", "analysis-csv", "html"})
+SECOND_PROCESS = frozenset({"analysis", "analysis-csv", "html"})
+#: the exports that read the networkx view, made once before the second process starts: both share it
+NETWORK_READERS = frozenset({"graphml", "gexf", "nodes", "edges", "analysis", "analysis-csv", "html"})
 
 
 def write_exports(
@@ -83,8 +85,9 @@ def write_exports(
 ) -> list[Path]:
     """Write the chosen exports (all by default) into ``out_dir``; return the paths written.
 
-    On a graph of :data:`CONCURRENT_FROM` triples or more, the exports read from the networkx view
-    (:data:`SECOND_PROCESS`) are written by a second process while this one writes the others.
+    On a graph of :data:`CONCURRENT_FROM` triples or more, the analysis and the explorer page
+    (:data:`SECOND_PROCESS`, which share the analysis) are written by a second process while this
+    one writes the others; the networkx view they all read is made first, so both have it.
 
     >>> import tempfile
     >>> from graph.ingest import load_facts
@@ -110,6 +113,10 @@ def write_exports(
 
         first = [name for name in names if name not in second]
         if second:
+            if NETWORK_READERS.intersection(first):
+                from graph.explorer.network import network_view
+
+                network_view(graph)
             with in_second_process(lambda: write(second, False)):
                 write(first, True)
             for name in second:

@@ -89,7 +89,7 @@ def test_a_failure_in_the_second_process_writes_nothing(tmp_path, monkeypatch):
     def broken(graph, path):
         raise OSError(28, "No space left on device", str(path))
 
-    monkeypatch.setitem(exports.EXPORTERS, "edges", exports.Exporter("edges.csv", broken, "broken"))
+    monkeypatch.setitem(exports.EXPORTERS, "analysis-csv", exports.Exporter("analysis.csv", broken, "broken"))
     with pytest.raises(graph.errors.InputError, match="No space left on device"):
         exports.write_exports(kg, out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
@@ -105,6 +105,6 @@ def test_an_exception_that_does_not_pickle_comes_back_as_text(tmp_path, monkeypa
     def broken(graph, path):
         raise Local("the writer broke")
 
-    monkeypatch.setitem(exports.EXPORTERS, "nodes", exports.Exporter("nodes.csv", broken, "broken"))
+    monkeypatch.setitem(exports.EXPORTERS, "html", exports.Exporter("graph.html", broken, "broken"))
     with pytest.raises(SecondProcessFailed, match="the writer broke"):
         exports.write_exports(kg, tmp_path / "out")
