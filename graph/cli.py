@@ -30,6 +30,7 @@ from rich.text import Text
 
 from graph import pipeline
 from graph.defaults import (
+    AUTH_SCHEMES,
     DEFAULT_BASE,
     DEFAULT_CSV,
     DEFAULT_OUT,
@@ -46,8 +47,6 @@ from graph.model.sources import ROOTS_VARIABLE
 from graph.model.vocabulary import load_vocabulary
 from graph.pipeline import load_store, read_triples
 from graph.shacl import ENGINES, PYSHACL_LIMIT
-from graph.sparql.client import AUTH_SCHEMES, auth_from_environment, query_endpoint
-from graph.sparql.query import example_queries, find_query, run_query
 from graph.sparql.results import GRAPH_FORMATS, RESULT_FORMATS
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -774,6 +773,9 @@ def query(
       kg query QUERY --endpoint http://localhost:7878/query
       echo 'ASK { ?s kg:rank 10 }' | kg query -
     """
+    from graph.sparql.client import auth_from_environment, query_endpoint  # only where a query runs
+    from graph.sparql.query import example_queries, find_query, run_query
+
     if list_only:
         for named in example_queries(queries_dir):
             out.print(f"[bold]{named.name}[/bold]  {named.title}", highlight=False)
@@ -918,6 +920,7 @@ def serve(
     refused before anything runs. Answers are negotiated from the Accept header.
     """
     from graph.serve.app import Settings, prepare_store, run
+    from graph.sparql.query import example_queries  # the SPARQL side: only where it is used
 
     given = click.get_current_context().get_parameter_source("explorer") != click.core.ParameterSource.DEFAULT
     if given and not explorer.is_file():
@@ -1023,6 +1026,7 @@ def push(
       kg diff HEAD~1 HEAD --format patch > changes.ru
       kg push --endpoint http://localhost:7878/store --patch changes.ru
     """
+    from graph.sparql.client import auth_from_environment  # a store's client: only where one is used
     from graph.sparql.push import guess_update_endpoint, push_patch, push_triples
 
     if patch is not None:

@@ -24,7 +24,6 @@ from graph.model.graph import KnowledgeGraph
 from graph.model.namespaces import graph_prefixes
 from graph.model.vocabulary import load_vocabulary
 from graph.shacl import check_shapes, load_shapes
-from graph.sparql.query import load_rdf, rdf_triples
 
 FREEZE_ABOVE = 1_000_000  # triples
 
@@ -189,7 +188,7 @@ def check_and_write(
                 finally:
                     child.stop()
                 _freeze(graph)
-                rest = [exporter for exporter in exporters if exporter not in (ntriples, turtle)]
+                rest = [name for name in chosen if name not in ("ntriples", "turtle")]
                 export.write_into(graph, staging, rest, on_step)
         except _Abandoned:
             return None, sorted(problems), []
@@ -247,6 +246,8 @@ def load_store(
     'https://example.org/ningbo-kg/entity/'
     """
     if rdf is not None:
+        from graph.sparql.query import load_rdf  # only here: the build needs no SPARQL
+
         store = ox.Store(str(location)) if location is not None else ox.Store()
         load_rdf(store, rdf)
         return store, graph_prefixes(load_vocabulary(resolve(vocabulary)).prefixes, base)
@@ -269,6 +270,8 @@ def read_triples(
     written: an Oxigraph store normalises them (``xsd:positiveInteger`` becomes ``xsd:integer``).
     """
     if rdf is not None:
+        from graph.sparql.query import rdf_triples  # only here: the build needs no SPARQL
+
         return rdf_triples(rdf), graph_prefixes(load_vocabulary(resolve(vocabulary)).prefixes, base)
     graph = build(list(csv_paths) or [DEFAULT_CSV], vocabulary, shapes, base, shacl)
     return graph.to_oxigraph(), graph_prefixes(graph.prefixes, graph.base)

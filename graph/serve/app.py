@@ -13,6 +13,7 @@ This module handles HTTP only; the checks and the query itself run in worker pro
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import os
@@ -46,8 +47,11 @@ FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-MAX_CONNECTIONS = 256  # connections and requests at once; past it, 503 at once
-HEADER_TIMEOUT = 5  # seconds an idle or half-sent connection is kept
+MAX_REQUESTS = 256  # requests in progress at once; past it, 503 at once
+MAX_OPEN_CONNECTIONS = 10_000  # connections open at once (idle and half-sent ones included); past it, 503
+HEADER_TIMEOUT = 5  # seconds an idle connection, or one with a request head half-sent, is kept
+MAX_REQUEST_LINE = 16 * 1024  # bytes; past it, 414
+MAX_HEAD = 64 * 1024  # bytes of request line and headers; past it, 431
 EXPLORER_CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:;"
     " font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
@@ -148,7 +152,8 @@ def create_app(
             path, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": EXPLORER_CSP}
         )
 
-    middleware = [Middleware(_SecurityHeaders)]
+    # outermost first: a 503 from the cap on requests carries the security headers too
+    middleware = [Middleware(_SecurityHeaders), Middleware(_RequestCap)]
     if trusted_hosts:
         middleware.append(Middleware(_TrustedHost, allowed_hosts=trusted_hosts))
     if settings.cors:
@@ -300,6 +305,28 @@ class _TrustedHost(TrustedHostMiddleware):
         await super().__call__(scope, receive, send)
 
 
+class _RequestCap:
+    """At most ``MAX_REQUESTS`` requests in progress; past it, 503 at once (queries also wait for a
+    worker only up to the time limit)."""
+
+    def __init__(self, app):
+        self.app = app
+        self.running = 0
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        if self.running >= MAX_REQUESTS:
+            return await _response(
+                Reply.text(503, f"the endpoint has {MAX_REQUESTS} requests in progress; try again")
+            )(scope, receive, send)
+        self.running += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.running -= 1
+
+
 class _SecurityHeaders:
     """Headers every answer carries: no MIME sniffing, no referrer leaks."""
 
@@ -424,6 +451,7 @@ def run(
         announce(f"SPARQL endpoint at {base}/sparql, query page at {base}/ (Ctrl+C stops)")
         sys.stdout.flush()
 
+    _raise_open_files_limit()
     app = create_app(store_path, settings, trusted_hosts=trusted, on_ready=ready)
     config = uvicorn.Config(
         app,
@@ -431,8 +459,9 @@ def run(
         access_log=False,
         lifespan="on",
         timeout_graceful_shutdown=5,
-        limit_concurrency=MAX_CONNECTIONS,
+        limit_concurrency=None,  # uvicorn's counts idle connections too: see MAX_REQUESTS, MAX_OPEN_CONNECTIONS
         timeout_keep_alive=HEADER_TIMEOUT,
+        h11_max_incomplete_event_size=MAX_HEAD + 1024,  # past this module's own limits
         http=_protocol(),
     )
     # Uvicorn shuts down gracefully on SIGTERM, then raises the signal again for the handler it found:
@@ -445,64 +474,255 @@ def run(
         sock.close()
 
 
-def _protocol():
-    """Uvicorn's HTTP/1.1 protocol with a deadline for the request head and 414 for one too long.
+class _Framing:
+    """Where each request head starts and ends in a connection's bytes, read from the bytes alone (the
+    request line, Content-Length, chunked bodies), so that limits on the head are this module's own.
 
-    Uvicorn waits for a request head for ever (2,000 half-open connections stay open), and answers
-    a head past h11's buffer (16 KiB) with 400 and an immediate close, which the client, still
-    sending, sees as a reset. Here the head must arrive within ``HEADER_TIMEOUT`` seconds, and a
-    head too long gets 414 while the rest of it is read and dropped, so the client sees the status.
+    ``feed`` returns ``None``, or the status a head deserves before it is even complete: 414 for a
+    request line past ``MAX_REQUEST_LINE``, 431 for a head past ``MAX_HEAD``. Once the bytes stop
+    making sense (the HTTP parser will answer 400 for those) it stops looking.
     """
-    import h11
-    from uvicorn.protocols.http.h11_impl import H11Protocol
 
-    class Protocol(H11Protocol):
-        _deadline = None
-        _dropping = False
+    def __init__(self) -> None:
+        self.in_head = True  # not within a body: waiting for (the rest of) a request head
+        self._buffer = bytearray()
+        self._body = 0  # bytes of a Content-Length body still to come
+        self._chunked = ""  # "", "size", "data", "trailer": where in a chunked body
+        self._lost = False
 
+    @property
+    def head_started(self) -> bool:
+        return self.in_head and bool(self._buffer)
+
+    def feed(self, data: bytes) -> int | None:
+        if self._lost:
+            return None
+        view = memoryview(data)
+        while view:
+            if self._body:
+                taken = min(self._body, len(view))
+                self._body -= taken
+                view = view[taken:]
+                if not self._body and self._chunked == "data":
+                    self._chunked = "size"
+                self.in_head = not (self._body or self._chunked)
+                continue
+            if self._chunked in ("size", "trailer"):
+                view = self._chunk_line(view)
+                self.in_head = not (self._body or self._chunked)
+                continue
+            if not self._buffer:
+                while view[:2] == b"\r\n":  # empty lines before a request line are allowed
+                    view = view[2:]
+                if not view:
+                    break
+            before = len(self._buffer)
+            self._buffer += view[: MAX_HEAD + 4]
+            end = self._buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return self._too_long()
+            too_long = self._too_long(end)
+            if too_long:
+                return too_long
+            head, consumed = bytes(self._buffer[:end]), end + 4 - before
+            self._buffer.clear()
+            view = view[consumed:]
+            self._start_body(head)
+            self.in_head = not (self._body or self._chunked)
+            if self._lost:
+                return None
+        return None
+
+    def _too_long(self, end: int | None = None) -> int | None:
+        head = self._buffer if end is None else self._buffer[:end]
+        line_end = head.find(b"\r\n")
+        if (line_end if line_end >= 0 else len(head)) > MAX_REQUEST_LINE:
+            return 414
+        if len(head) > MAX_HEAD:
+            return 431
+        return None
+
+    def _start_body(self, head: bytes) -> None:
+        fields = {}
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            fields.setdefault(name.strip().lower(), []).append(value.strip().lower())
+        lengths = fields.get(b"content-length", [])
+        if b"upgrade" in fields or (lengths and b"transfer-encoding" in fields) or len(lengths) > 1:
+            self._lost = True
+        elif fields.get(b"transfer-encoding") == [b"chunked"]:
+            self._chunked = "size"
+        elif b"transfer-encoding" in fields:
+            self._lost = True
+        elif lengths:
+            if lengths[0].isdigit():
+                self._body = int(lengths[0])
+            else:
+                self._lost = True
+
+    def _chunk_line(self, view: memoryview) -> memoryview:
+        """Read one line of a chunked body: a chunk's size, or a trailer line (an empty one ends it)."""
+        self._buffer += view[: MAX_HEAD + 2]
+        end = self._buffer.find(b"\r\n")
+        if end < 0:
+            if len(self._buffer) > MAX_HEAD:
+                self._lost = True
+            return view[len(view) :]
+        consumed = end + 2 - (len(self._buffer) - min(len(view), MAX_HEAD + 2))
+        line = bytes(self._buffer[:end])
+        self._buffer.clear()
+        if self._chunked == "trailer":
+            if not line:
+                self._chunked = ""
+        else:
+            try:
+                size = int(line.split(b";")[0].strip(), 16)
+            except ValueError:
+                self._lost = True
+                return view[len(view) :]
+            if size:
+                self._chunked, self._body = "data", size + 2  # the chunk and its CRLF
+            else:
+                self._chunked = "trailer"
+        return view[consumed:]
+
+
+class _Transport:
+    """A transport that sends what is written in one loop iteration in one piece: the HTTP protocol
+    writes a response's head and body separately, and each send to a busy loopback peer can cost
+    a scheduler round."""
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._pending: list[bytes] = []
+
+    def write(self, data) -> None:
+        if not self._pending:
+            self._loop.call_soon(self.flush)
+        self._pending.append(bytes(data))
+
+    def writelines(self, lines) -> None:
+        for data in lines:
+            self.write(data)
+
+    def flush(self) -> None:
+        if self._pending:
+            data = b"".join(self._pending)
+            self._pending.clear()
+            if not self._transport.is_closing():
+                self._transport.write(data)
+
+    def write_eof(self) -> None:
+        self.flush()
+        self._transport.write_eof()
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str):
+        return getattr(self._transport, name)
+
+
+_REASONS = {414: "URI Too Long", 431: "Request Header Fields Too Large", 503: "Service Unavailable"}
+_REFUSALS = {
+    414: "the request line is longer than 16 KiB: send a long query with POST",
+    431: "the request head is longer than 64 KiB",
+    503: "the server has as many connections open as it takes; try again",
+}
+
+
+def _protocol():
+    """Uvicorn's HTTP/1.1 protocol, behind this module's own limits on request heads.
+
+    Uvicorn waits for a request head for ever (2,000 half-open connections stay open), and answers a
+    head past its parser's buffer with 400 and an immediate close, which the client, still sending,
+    sees as a reset. Here, from the bytes alone (:class:`_Framing`): a head must be complete within
+    ``HEADER_TIMEOUT`` seconds of its first byte (of the connection, for the first); a request line
+    past ``MAX_REQUEST_LINE`` gets 414 and a head past ``MAX_HEAD`` 431, while the rest of what the
+    client sends is read and dropped, so that it sees the status. Past ``MAX_OPEN_CONNECTIONS`` open
+    connections a new one gets 503 at once.
+    """
+    try:  # the C parser (httptools) when it is installed: less CPU per request than h11
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as HttpProtocol
+    except ImportError:
+        from uvicorn.protocols.http.h11_impl import H11Protocol as HttpProtocol
+
+    open_connections: set[asyncio.Protocol] = set()
+
+    class Protocol(HttpProtocol):
         def connection_made(self, transport):
-            super().connection_made(transport)
-            self._deadline = self.loop.call_later(HEADER_TIMEOUT, self._head_too_slow)
-
-        def _head_too_slow(self) -> None:
-            if self.cycle is None and not self.transport.is_closing():
-                self.transport.close()
+            self._framing = _Framing()
+            self._refused = False
+            self._loop = asyncio.get_running_loop()
+            self._raw = transport
+            self._deadline: asyncio.TimerHandle | None = self._loop.call_later(
+                HEADER_TIMEOUT, self._head_too_slow
+            )
+            open_connections.add(self)
+            super().connection_made(_Transport(transport, self._loop))
+            if len(open_connections) > MAX_OPEN_CONNECTIONS:
+                self._refuse(503)
 
         def connection_lost(self, exc):
-            if self._deadline is not None:
-                self._deadline.cancel()
+            open_connections.discard(self)
+            self._disarm()
             super().connection_lost(exc)
 
-        _received = 0
+        def _disarm(self) -> None:
+            if self._deadline is not None:
+                self._deadline.cancel()
+                self._deadline = None
+
+        def _head_too_slow(self) -> None:
+            self._deadline = None
+            if not self._raw.is_closing():
+                self._raw.close()
 
         def data_received(self, data: bytes) -> None:
-            if self._dropping:
+            if self._refused:
+                return  # read and dropped until the client has seen the status
+            status = self._framing.feed(data)
+            if status is not None:
+                self._refuse(status)
                 return
-            self._received += len(data)
+            if not self._framing.head_started:
+                self._disarm()  # heads complete; idle keep-alive is uvicorn's timeout_keep_alive
+            elif self._deadline is None:  # a new head has begun: it too gets HEADER_TIMEOUT seconds
+                self._deadline = self._loop.call_later(HEADER_TIMEOUT, self._head_too_slow)
             super().data_received(data)
 
-        def send_400_response(self, msg: str) -> None:
-            # h11 says only "bad request": a head longer than its buffer is what made it give up here
-            if self.cycle is None and self._received > h11._connection.DEFAULT_MAX_INCOMPLETE_EVENT_SIZE:
-                self._send_and_drain(
-                    414, "the request line or headers are too long; send the query with POST"
-                )
-                return
-            super().send_400_response(msg)
-
-        def _send_and_drain(self, status: int, message: str) -> None:
-            body = (message + "\n").encode("utf-8")
+        def _refuse(self, status: int) -> None:
+            self._refused = True
+            self._disarm()
+            body = (_REFUSALS[status] + "\n").encode("utf-8")
             head = (
-                f"HTTP/1.1 {status} URI Too Long\r\ncontent-type: text/plain; charset=utf-8\r\n"
+                f"HTTP/1.1 {status} {_REASONS[status]}\r\ncontent-type: text/plain; charset=utf-8\r\n"
                 f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
             ).encode("ascii")
-            self.transport.write(head + body)
-            self._dropping = True
-            if self.transport.can_write_eof():
-                self.transport.write_eof()
-            self.loop.call_later(2, self.transport.close)
+            self._raw.write(head + body)
+            if self._raw.can_write_eof():
+                self._raw.write_eof()
+            self._loop.call_later(2, self._raw.close)
 
     return Protocol
+
+
+def _raise_open_files_limit() -> None:
+    """Let the server hold ``MAX_OPEN_CONNECTIONS`` connections: a soft limit of 1,024 open files (a
+    common default) is used up by 1,000 half-open connections, and then no one else can connect."""
+    try:
+        import resource
+    except ImportError:  # not on this system: its own limits apply
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = MAX_OPEN_CONNECTIONS + 1024  # the store's files, the workers' sockets, the page
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
 def _exit_quietly(signum, frame) -> None:

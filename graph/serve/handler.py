@@ -8,12 +8,22 @@ checked (no SERVICE, no LOAD, only graphs the store holds) before the store sees
 
 from __future__ import annotations
 
+import functools
+import json
+import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from graph.sparql.guard import QuerySyntaxError, Refused, inspect_query, inspect_update, one_line
-from graph.sparql.results import GRAPH_FORMATS, NotAcceptable, from_oxigraph, negotiate
+from graph.sparql.results import (
+    GRAPH_FORMATS,
+    RESULT_FORMATS,
+    XSD_STRING,
+    NotAcceptable,
+    from_oxigraph,
+    negotiate,
+)
 
 TEXT = "text/plain; charset=utf-8"
 
@@ -63,6 +73,10 @@ class Reply:
         return cls(status, TEXT, (message + "\n").encode("utf-8"))
 
 
+# Clients send the same few Accept headers; matching one costs more than a lookup query.
+_negotiate = functools.lru_cache(maxsize=256)(negotiate)
+
+
 def answer(
     store: ox.Store,
     request: QueryRequest | UpdateRequest | GraphRequest,
@@ -87,6 +101,10 @@ def answer(
 
 
 def _query(store: ox.Store, request: QueryRequest, prefixes, max_rows) -> Reply:
+    if plainly_local(request.text):
+        reply = _query_directly(store, request, prefixes, max_rows)
+        if reply is not None:
+            return reply
     try:
         operation = inspect_query(request.text)
     except QuerySyntaxError:
@@ -98,7 +116,7 @@ def _query(store: ox.Store, request: QueryRequest, prefixes, max_rows) -> Reply:
             )
         raise
     form = operation.form if operation.form in ("select", "ask") else "graph"
-    format_name, media_type = negotiate(request.accept, form)
+    format_name, media_type = _negotiate(request.accept, form)
     for iri in (*operation.from_graphs, *operation.from_named_graphs):
         _require_graph(store, iri, "FROM")
     for iri in (*request.default_graphs, *request.named_graphs):
@@ -109,11 +127,176 @@ def _query(store: ox.Store, request: QueryRequest, prefixes, max_rows) -> Reply:
         options["default_graph"] = [ox.NamedNode(iri) for iri in request.default_graphs]
         options["named_graphs"] = [ox.NamedNode(iri) for iri in request.named_graphs]
     raw = store.query(request.text, prefixes=prefixes or None, base_iri=request.base_iri, **options)
-    result = from_oxigraph(raw, max_rows=max_rows, prefixes=prefixes)
-    headers = {"X-SPARQL-MaxRows": str(max_rows)} if result.truncated else {}
-    return Reply(
-        200, media_type_with_charset(format_name, media_type), result.serialize(format_name), headers
-    )
+    return _reply(raw, format_name, media_type, prefixes, max_rows)
+
+
+# An IRI as SPARQL writes it (the IRIREF production): whatever it holds is not a keyword.
+_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+# Letters that could start SERVICE or FROM (any case), or a codepoint escape that could spell them.
+_MAY_REACH_OUT = re.compile(r"service|from|\\u", re.IGNORECASE)
+
+
+def plainly_local(text: str) -> bool:
+    """Whether the query text provably has neither SERVICE nor FROM, so it can go to Oxigraph without
+    the full parse of :func:`inspect_query` (which costs ten times what a lookup does).
+
+    The test is on the letters: outside IRIs, neither ``service`` nor ``from`` appears in any case,
+    nor a ``\\u`` escape. A SERVICE or FROM keyword cannot hide inside what is taken for an IRI
+    (``<`` up to ``>`` with no space, quote, brace or ``<`` between): the keyword is followed by its
+    target and then by ``{`` (SERVICE) or by a keyword, ``{`` or the end (FROM), never by ``>``, and a
+    target that is an IRI starts with ``<``. Text that mentions the letters for any other reason (a
+    variable ``?from``, a name ``prov:wasDerivedFrom``) just takes the full parse.
+
+    >>> plainly_local("SELECT ?o WHERE { <http://e/from/service> ?p ?o }")
+    True
+    >>> plainly_local("SELECT * { SeRvIcE <http://e/sparql> { ?s ?p ?o } }")
+    False
+    >>> plainly_local("SELECT * FROM <http://e/g> { ?s ?p ?o }")
+    False
+    """
+    return _MAY_REACH_OUT.search(_IRIREF.sub(" ", text)) is None
+
+
+def answer_cheap(
+    store: ox.Store, request: QueryRequest, prefixes: dict[str, str] | None, max_rows: int | None
+) -> Reply | None:
+    """The answer to a :func:`provably_cheap` query without its dataset, or ``None`` for any other
+    request or any failure (which the full path then explains)."""
+    if not provably_cheap(request.text, max_rows) or not plainly_local(request.text):
+        return None
+    try:
+        return _query_directly(store, request, prefixes, max_rows)
+    except NotAcceptable as exc:
+        return Reply.text(406, str(exc))
+    except (ValueError, OSError, RuntimeError):
+        return None
+
+
+def _query_directly(store: ox.Store, request: QueryRequest, prefixes, max_rows) -> Reply | None:
+    """Run a query that :func:`plainly_local` cleared; ``None`` when Oxigraph cannot parse it, so the
+    full path gives the parser's message (and names an update sent as a query)."""
+    if request.default_graphs or request.named_graphs:
+        return None  # the protocol's dataset: checked on the full path
+    try:
+        raw = store.query(request.text, prefixes=prefixes or None, base_iri=request.base_iri)
+    except SyntaxError:
+        return None
+    if isinstance(raw, ox.QueryBoolean):
+        form = "ask"
+    elif isinstance(raw, ox.QuerySolutions):
+        form = "select"
+    else:
+        form = "graph"
+    format_name, media_type = _negotiate(request.accept, form)
+    return _reply(raw, format_name, media_type, prefixes, max_rows, final_limit(request.text))
+
+
+def final_limit(text: str) -> int | None:
+    """The LIMIT that ends the query text, which bounds its solutions (a sub-query's LIMIT is followed
+    by ``}``, so it cannot end the text); ``None`` when the text does not end with one.
+
+    >>> final_limit("SELECT * { ?s ?p ?o } limit 20 ")
+    20
+    >>> final_limit("SELECT * { { SELECT * { ?s ?p ?o } LIMIT 2 } }") is None
+    True
+    >>> final_limit("SELECT * { ?s ?p ?o } # LIMIT 2") is None
+    True
+    """
+    bare = _IRIREF.sub(" ", text)
+    if "#" in bare:  # a comment could hold the LIMIT: this text takes the counting path
+        return None
+    found = _FINAL_LIMIT.search(bare)
+    return int(found.group(1)) if found else None
+
+
+_FINAL_LIMIT = re.compile(r"\bLIMIT\s+([0-9]{1,9})\s*\Z", re.IGNORECASE)
+# One triple pattern of IRIs and distinct variables, and a LIMIT: nothing else.
+_TERM = r"(?:<[^<>\"{}|^`\\\x00-\x20]*>|\?[A-Za-z_][A-Za-z0-9_]*)"
+_ONE_PATTERN = re.compile(
+    rf"\s*SELECT\s+(?:\*|(?:\?[A-Za-z_][A-Za-z0-9_]*\s*)+)\s*(?:WHERE\s*)?"
+    rf"\{{\s*({_TERM})\s*({_TERM})\s*({_TERM})\s*\.?\s*\}}\s*LIMIT\s+([0-9]{{1,9}})\s*",
+    re.IGNORECASE,
+)
+
+
+def provably_cheap(text: str, max_rows: int | None) -> bool:
+    """Whether the query is one triple pattern (IRIs and distinct variables) with a LIMIT within
+    ``max_rows``: Oxigraph answers it from one index range, stopping at the LIMIT, so it costs a few
+    index reads whatever the data, and can be answered without a worker.
+
+    >>> provably_cheap("SELECT ?p ?o WHERE { <http://e/s> ?p ?o } LIMIT 20", 10_000)
+    True
+    >>> provably_cheap("SELECT * { ?s ?p ?s } LIMIT 20", 10_000)  # a repeated variable filters a scan
+    False
+    >>> provably_cheap("SELECT ?p ?o WHERE { <http://e/s> ?p ?o }", 10_000)
+    False
+    """
+    found = _ONE_PATTERN.fullmatch(text)
+    if found is None:
+        return False
+    variables = [term for term in found.groups()[:3] if term.startswith("?")]
+    limit = int(found.group(4))
+    return len(set(variables)) == len(variables) and (max_rows is None or limit <= max_rows)
+
+
+def _reply(raw, format_name: str, media_type: str, prefixes, max_rows, limit: int | None = None) -> Reply:
+    """The answer written in the negotiated format, cut at ``max_rows`` (and a header saying so).
+
+    ``limit`` is the query's own LIMIT when it is known: solutions within ``max_rows`` by then go
+    straight to Oxigraph's writer."""
+    content_type = media_type_with_charset(format_name, media_type)
+    if (
+        limit is not None
+        and (max_rows is None or limit <= max_rows)
+        and isinstance(raw, ox.QuerySolutions)
+        and format_name in RESULT_FORMATS
+    ):
+        body, truncated = raw.serialize(format=RESULT_FORMATS[format_name]), False
+    elif format_name == "json" and isinstance(raw, ox.QuerySolutions):
+        body, truncated = _solutions_json(raw, max_rows)
+    elif format_name == "json" and isinstance(raw, ox.QueryBoolean):
+        body, truncated = json.dumps({"head": {}, "boolean": bool(raw)}).encode(), False
+    else:
+        result = from_oxigraph(raw, max_rows=max_rows, prefixes=prefixes)
+        body, truncated = result.serialize(format_name), result.truncated
+    headers = {"X-SPARQL-MaxRows": str(max_rows)} if truncated else {}
+    return Reply(200, content_type, body, headers)
+
+
+def _solutions_json(solutions: ox.QuerySolutions, max_rows: int | None) -> tuple[bytes, bool]:
+    """SELECT results in the SPARQL 1.1 Query Results JSON format, written straight from the solutions
+    (the general path collects them, then goes through Oxigraph's writer: three times the cost)."""
+    variables = [variable.value for variable in solutions.variables]
+    bindings, truncated = [], False
+    for solution in solutions:
+        if max_rows is not None and len(bindings) >= max_rows:
+            truncated = True
+            break
+        bindings.append(
+            {
+                name: _json_term(term)
+                for name, term in zip(variables, solution, strict=True)
+                if term is not None
+            }
+        )
+    document = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+    return json.dumps(document, ensure_ascii=False).encode("utf-8"), truncated
+
+
+def _json_term(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.Literal):
+        value = {"type": "literal", "value": term.value}
+        if term.language:
+            value["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            value["datatype"] = term.datatype.value
+        return value
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    parts = {"subject": term.subject, "predicate": term.predicate, "object": term.object}
+    return {"type": "triple", "value": {key: _json_term(part) for key, part in parts.items()}}
 
 
 def _update(store: ox.Store, request: UpdateRequest, prefixes) -> Reply:
@@ -139,10 +322,10 @@ def _update(store: ox.Store, request: UpdateRequest, prefixes) -> Reply:
 
 def _download(store: ox.Store, request: GraphRequest, prefixes) -> Reply:
     if request.graph is None and not request.default:
-        format_name, media_type = negotiate(request.accept, "dataset")
+        format_name, media_type = _negotiate(request.accept, "dataset")
         body = store.dump(format=GRAPH_FORMATS[format_name], prefixes=prefixes or None)
         return Reply(200, media_type_with_charset(format_name, media_type), body)
-    format_name, media_type = negotiate(request.accept, "graph")
+    format_name, media_type = _negotiate(request.accept, "graph")
     if request.graph is None:
         source: ox.NamedNode | ox.DefaultGraph = ox.DefaultGraph()
     else:

@@ -8,6 +8,10 @@ Workers are forked from a fork server that has already imported this module (and
 and rdflib), and open the on-disk store that ``kg serve`` prepared, read-only; a replacement is
 ready in a fraction of a second whatever the size of the graph. When updates are allowed there
 is a single worker that opens the store for writing, since the store takes one writer.
+
+A worker talks to the server over a socket pair, in frames (an 8-byte length, then the bytes): the
+request goes one way pickled, the answer comes back as its status and headers, then its body as the
+bytes the client gets. The server reads the answers on its event loop, with no thread in between.
 """
 
 from __future__ import annotations
@@ -17,28 +21,38 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import pickle
 import resource
 import signal
+import socket
+import struct
 import threading
 import time
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
 import pyoxigraph as ox
 
-from graph.serve.handler import Reply, answer
+from graph.serve.handler import QueryRequest, Reply, answer, answer_cheap
 
 log = logging.getLogger("kg.serve")
 
 START_TIMEOUT = 60.0  # seconds a new worker may take to open the store
+_LENGTH = struct.Struct("!Q")  # a frame's length, before its bytes
 
 
 @dataclass(eq=False)  # identity: a worker is itself, not its fields
 class _Worker:
     process: BaseProcess
-    connection: Connection
+    connection: socket.socket
+    reader: asyncio.StreamReader | None = None
+    writer: asyncio.StreamWriter | None = None
+
+    async def attach(self) -> _Worker:
+        """Read and write the worker's socket on the running event loop."""
+        self.reader, self.writer = await asyncio.open_connection(sock=self.connection)
+        return self
 
 
 class WorkerPool:
@@ -68,40 +82,55 @@ class WorkerPool:
         self._all: set[_Worker] = set()
         self._tasks: set[asyncio.Task] = set()
         self._closed = False
+        self._store: ox.Store | None = None  # the server's own read-only view, for provably cheap queries
 
     async def start(self) -> None:
         """Start every worker and wait until each has opened the store."""
+        if not self.writable:  # a writable store has one opener, the worker
+            self._store = ox.Store.read_only(self.store_path)
         try:
             workers = await asyncio.gather(*(asyncio.to_thread(self._spawn) for _ in range(self.size)))
+            for worker in workers:
+                self._idle.put_nowait(await worker.attach())
         except BaseException:
             await self.close()
             raise
-        for worker in workers:
-            self._idle.put_nowait(worker)
 
     async def submit(self, request: Any) -> Reply:
-        """Run ``request`` in a free worker; 503 when none frees up, or the run passes the time limit."""
+        """Run ``request`` in a free worker; 503 when none frees up, or the run passes the time limit.
+
+        A query that :func:`graph.serve.handler.provably_cheap` clears (one triple pattern and a
+        LIMIT: a few index reads) is answered here at once: a worker would cost more than the query."""
+        if self._store is not None and isinstance(request, QueryRequest):
+            started = time.monotonic()
+            reply = answer_cheap(self._store, request, self.prefixes, self.max_rows)
+            if reply is not None:
+                reply.headers["Server-Timing"] = f"query;dur={(time.monotonic() - started) * 1000:.1f}"
+                return reply
         try:
-            worker = await asyncio.wait_for(self._idle.get(), self.timeout)
-        except TimeoutError:
-            return Reply.text(
-                503, f"the endpoint is busy: no worker became free within {self.timeout:g} s; try again"
-            )
+            worker = self._idle.get_nowait()
+        except asyncio.QueueEmpty:
+            try:
+                worker = await asyncio.wait_for(self._idle.get(), self.timeout)
+            except TimeoutError:
+                return Reply.text(
+                    503, f"the endpoint is busy: no worker became free within {self.timeout:g} s; try again"
+                )
         started = time.monotonic()
-        exchange = asyncio.ensure_future(
-            asyncio.to_thread(_exchange, worker.connection, request, self.timeout)
-        )
         try:
-            reply = await asyncio.shield(exchange)
+            reply = await _exchange(worker, request, self.timeout)
         except asyncio.CancelledError:
-            # The client went away: the worker comes back (or is replaced) once its run ends.
-            exchange.add_done_callback(lambda done: self._settle(worker, done))
+            # The server is stopping (a client that goes away does not cancel its request): the
+            # worker may be in the middle of a run, so it is not used again.
+            self._replace(worker)
             raise
         except (EOFError, OSError):
             reply = False
-        self._settle(worker, exchange)
         if reply is False:
-            if self.memory_mb and await asyncio.to_thread(_died_of_memory, worker.process):
+            log.error("a query worker died; starting another")
+            of_memory = self.memory_mb and await asyncio.to_thread(_died_of_memory, worker.process)
+            self._replace(worker)
+            if of_memory:
                 return Reply.text(
                     503,
                     f"the query needed more than the memory limit of {self.memory_mb} MB and was stopped;"
@@ -109,32 +138,25 @@ class WorkerPool:
                 )
             return Reply.text(500, "the query worker stopped unexpectedly; the query was not answered")
         if reply is None:
+            log.warning("a request ran past %.3g s; its worker was stopped", self.timeout)
+            self._replace(worker)
             return Reply.text(
                 503,
                 f"the query ran longer than the time limit of {self.timeout:g} s and was stopped;"
                 " narrow it down (LIMIT, more specific patterns)",
             )
+        self._idle.put_nowait(worker)
         reply.headers["Server-Timing"] = f"query;dur={(time.monotonic() - started) * 1000:.1f}"
         return reply
-
-    def _settle(self, worker: _Worker, exchange: asyncio.Future) -> None:
-        """After a run: a worker that answered goes back to the idle queue, any other is replaced."""
-        if exchange.cancelled() or exchange.exception() is not None:
-            log.error("a query worker died; starting another")
-            self._replace(worker)
-        elif exchange.result() is None:
-            log.warning("a request ran past %.3g s; its worker was stopped", self.timeout)
-            self._replace(worker)
-        else:
-            self._idle.put_nowait(worker)
 
     async def close(self) -> None:
         """Stop every worker (and any replacement still starting)."""
         self._closed = True
+        self._store = None
         for task in list(self._tasks):
             task.cancel()
         for worker in list(self._all):
-            await asyncio.to_thread(self._stop, worker)
+            await self._retire(worker)
 
     def _replace(self, worker: _Worker) -> None:
         task = asyncio.create_task(self._replace_later(worker))
@@ -142,7 +164,7 @@ class WorkerPool:
         task.add_done_callback(self._tasks.discard)
 
     async def _replace_later(self, worker: _Worker) -> None:
-        await asyncio.to_thread(self._stop, worker)
+        await self._retire(worker)
         for attempt in range(3):
             if self._closed:
                 return
@@ -155,12 +177,12 @@ class WorkerPool:
             if self._closed:
                 await asyncio.to_thread(self._stop, fresh)
                 return
-            self._idle.put_nowait(fresh)
+            self._idle.put_nowait(await fresh.attach())
             return
 
     def _spawn(self) -> _Worker:
         """Start one worker and wait (bounded) until it has opened the store."""
-        parent_end, child_end = self._context.Pipe()
+        parent_end, child_end = socket.socketpair()
         process = self._context.Process(
             target=_serve_requests,
             args=(
@@ -179,34 +201,87 @@ class WorkerPool:
         child_end.close()
         worker = _Worker(process, parent_end)
         self._all.add(worker)
-        if not parent_end.poll(START_TIMEOUT):
-            self._stop(worker)
-            raise RuntimeError(f"the worker did not open the store within {START_TIMEOUT:g} s")
+        parent_end.settimeout(START_TIMEOUT)
         try:
-            status = parent_end.recv()
-        except EOFError:
+            status = _receive(parent_end).decode("utf-8")
+        except TimeoutError:
+            self._stop(worker)
+            raise RuntimeError(f"the worker did not open the store within {START_TIMEOUT:g} s") from None
+        except (EOFError, OSError):
             self._stop(worker)
             raise RuntimeError("the worker stopped while opening the store") from None
         if status != "ready":
             self._stop(worker)
-            raise RuntimeError(str(status))
+            raise RuntimeError(status)
+        parent_end.setblocking(False)
         return worker
+
+    async def _retire(self, worker: _Worker) -> None:
+        """Close the worker's socket on the event loop (which owns it once attached), then stop it."""
+        if worker.writer is not None:
+            worker.writer.close()
+        await asyncio.to_thread(self._stop, worker)
 
     def _stop(self, worker: _Worker) -> None:
         self._all.discard(worker)
-        with contextlib.suppress(OSError):
-            worker.connection.close()
+        if worker.writer is None:  # not attached: the socket is still this thread's to close
+            with contextlib.suppress(OSError):
+                worker.connection.close()
         if worker.process.is_alive():
             worker.process.kill()
         worker.process.join(5)
 
 
-def _exchange(connection: Connection, request: Any, timeout: float) -> Reply | None:
+async def _exchange(worker: _Worker, request: Any, timeout: float) -> Reply | None:
     """Send a request and wait up to ``timeout`` seconds for the reply; ``None`` when time ran out."""
-    connection.send(request)
-    if not connection.poll(timeout):
+    data = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+    worker.writer.write(_LENGTH.pack(len(data)) + data)
+    try:
+        async with asyncio.timeout(timeout):
+            await worker.writer.drain()
+            status, media_type, headers = pickle.loads(await _read_frame(worker.reader))
+            body = await _read_frame(worker.reader)
+    except TimeoutError:
         return None
-    return connection.recv()
+    return Reply(status, media_type, body, headers)
+
+
+async def _read_frame(reader: asyncio.StreamReader) -> bytes:
+    (length,) = _LENGTH.unpack(await reader.readexactly(_LENGTH.size))
+    return await reader.readexactly(length)
+
+
+def _send(sock: socket.socket, *frames: bytes) -> None:
+    """Write frames to a blocking socket (the worker's side): small ones in one system call, a large
+    body as it is (not copied)."""
+    pending = b""
+    for frame in frames:
+        pending += _LENGTH.pack(len(frame))
+        if len(frame) > 65536:
+            sock.sendall(pending)
+            sock.sendall(frame)
+            pending = b""
+        else:
+            pending += frame
+    if pending:
+        sock.sendall(pending)
+
+
+def _receive(sock: socket.socket) -> bytes:
+    """Read one frame from a blocking socket; EOFError when the other side has closed it."""
+    (length,) = _LENGTH.unpack(_receive_exactly(sock, _LENGTH.size))
+    return _receive_exactly(sock, length)
+
+
+def _receive_exactly(sock: socket.socket, size: int) -> bytes:
+    buffer = bytearray(size)
+    view, got = memoryview(buffer), 0
+    while got < size:
+        count = sock.recv_into(view[got:])
+        if count == 0:
+            raise EOFError("the other side closed the socket")
+        got += count
+    return bytes(buffer)
 
 
 def _died_of_memory(process: BaseProcess) -> bool:
@@ -241,7 +316,7 @@ def _limit_memory(memory_mb: int | None) -> None:
 
 
 def _serve_requests(
-    connection: Connection,
+    connection: socket.socket,
     store_path: str,
     writable: bool,
     prefixes: dict[str, str],
@@ -256,13 +331,13 @@ def _serve_requests(
     try:
         store = ox.Store(store_path) if writable else ox.Store.read_only(store_path)
     except OSError as exc:
-        connection.send(f"cannot open the store {store_path}: {exc}")
+        _send(connection, f"cannot open the store {store_path}: {exc}".encode())
         return
     _limit_memory(memory_mb)  # after opening the store: its files are mapped within the limit too
-    connection.send("ready")
+    _send(connection, b"ready")
     while True:
         try:
-            request = connection.recv()
+            request = pickle.loads(_receive(connection))
         except (EOFError, OSError):
             return
         try:
@@ -270,4 +345,5 @@ def _serve_requests(
         except Exception:  # a bug: say so, keep the traceback in the server's log, keep serving
             log.exception("the endpoint failed on a request")
             reply = Reply.text(500, "the endpoint failed on this request (a bug); see the server's log")
-        connection.send(reply)
+        head = pickle.dumps((reply.status, reply.media_type, reply.headers), protocol=pickle.HIGHEST_PROTOCOL)
+        _send(connection, head, reply.body)

@@ -148,3 +148,46 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "Z"
+
+
+def _read_response(sock: socket.socket) -> bytes:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
+    while len(body) < length:
+        body += sock.recv(65536)
+    return head
+
+
+def test_a_uri_too_long_after_a_request_with_a_body_on_the_same_connection_is_414(server):
+    _, url = server
+    port = int(url.rsplit(":", 1)[1])
+    form = b"query=ASK%20%7B%7D"
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.settimeout(15)
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            + f"Content-Length: {len(form)}\r\n\r\n".encode()
+            + form
+        )
+        assert _read_response(sock).startswith(b"HTTP/1.1 200")
+        try:
+            sock.sendall(b"GET /sparql?query=" + b"a" * 100_000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        except OSError:
+            pass
+        assert sock.recv(100).startswith(b"HTTP/1.1 414")
+
+
+def test_headers_too_long_are_431(server):
+    _, url = server
+    port = int(url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.settimeout(15)
+        filler = b"".join(b"X-Filler-%d: %s\r\n" % (i, b"y" * 1000) for i in range(100))
+        try:
+            sock.sendall(b"GET /sparql?query=ASK HTTP/1.1\r\nHost: 127.0.0.1\r\n" + filler + b"\r\n")
+        except OSError:
+            pass
+        assert sock.recv(100).startswith(b"HTTP/1.1 431")
