@@ -153,13 +153,18 @@ def run_builds(
     full: bool = False,
     quiet: tuple[float, float] = (1.5, 30.0),
     rounds: list | None = None,
+    only: str = "",
 ) -> list[dict]:
     """Every build measurement of the plan, in rounds: one run of each job at a size, after waiting for a
     quiet machine, with the ratios to ``kg build`` of that round printed; ``triples`` gets how many
-    triples kg build wrote per size, ``rounds`` (if given) each round's load and ratios."""
+    triples kg build wrote per size, ``rounds`` (if given) each round's load and ratios; ``only`` (if
+    given) names the jobs to run (kg build always runs)."""
     results = []
     checked: set[str] = set()
-    planned = plan(sizes, runs, full)
+    chosen = {"ours", *only.split(",")} if only else None
+    planned = [
+        (size, job, count) for size, job, count in plan(sizes, runs, full) if chosen is None or job in chosen
+    ]
     for rows in sizes:
         csv, vocabulary = dataset(workdir, rows)
         jobs = [(job, count) for size, job, count in planned if size == rows]
@@ -432,6 +437,9 @@ def main(argv: list[str] | None = None) -> None:
         choices=["10m"],
         help="instead: kg build with every export at 100k, 1M and 10M rows (time and memory growth)",
     )
+    parser.add_argument(
+        "--only", default="", help="run only these build jobs (comma-separated, e.g. ours,pyoxigraph-stream)"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     sparql_sizes = [int(s) for s in args.sparql.split(",") if s]
@@ -464,6 +472,7 @@ def main(argv: list[str] | None = None) -> None:
         args.full,
         quiet=(args.quiet_load, args.quiet_wait),
         rounds=result["rounds"],
+        only=args.only,
     )
     result["triples"] = {str(rows): count for rows, count in triples.items()}
     if args.push_rows:

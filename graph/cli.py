@@ -30,6 +30,7 @@ from rich.text import Text
 
 from graph import pipeline
 from graph.defaults import (
+    AUTH_SCHEMES,
     DEFAULT_BASE,
     DEFAULT_CSV,
     DEFAULT_OUT,
@@ -46,8 +47,6 @@ from graph.model.sources import ROOTS_VARIABLE
 from graph.model.vocabulary import load_vocabulary
 from graph.pipeline import load_store, read_ntriples
 from graph.shacl import ENGINES, PYSHACL_LIMIT
-from graph.sparql.client import AUTH_SCHEMES, auth_from_environment, query_endpoint
-from graph.sparql.query import example_queries, find_query, run_query
 from graph.sparql.results import GRAPH_FORMATS, RESULT_FORMATS
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -280,17 +279,19 @@ def build(csv_files, options, quiet, out_dir, formats):
     with counting_progress(quiet) as progress:
         # the steps: validating, then one per export
         task = progress.add_task("validating", total=len(chosen) + 1)
-        graph, problems = pipeline.check(csv_files, **options)
+
+        started: list[str] = []
+
+        def step(name: str) -> None:  # validation is done when the first export starts
+            progress.update(task, description=f"writing {name}")
+            progress.advance(task, 1 if started else 2)
+            started.append(name)
+
+        graph, problems, written = pipeline.check_and_write(csv_files, out_dir, chosen, step, **options)
         if graph is None:
             progress.stop()
             fail(problems, quiet)
-        progress.advance(task)
-
-        def step(name: str) -> None:
-            progress.update(task, description=f"writing {name}")
-            progress.advance(task)
-
-        written = pipeline.write_exports(graph, out_dir, chosen, step)
+        keep_until_exit(graph)
     report(problems, quiet)
     if not quiet:
         err.print(
@@ -772,6 +773,9 @@ def query(
       kg query QUERY --endpoint http://localhost:7878/query
       echo 'ASK { ?s kg:rank 10 }' | kg query -
     """
+    from graph.sparql.client import auth_from_environment, query_endpoint  # only where a query runs
+    from graph.sparql.query import example_queries, find_query, run_query
+
     if list_only:
         for named in example_queries(queries_dir):
             out.print(f"[bold]{named.name}[/bold]  {named.title}", highlight=False)
@@ -916,6 +920,7 @@ def serve(
     refused before anything runs. Answers are negotiated from the Accept header.
     """
     from graph.serve.app import Settings, prepare_store, run
+    from graph.sparql.query import example_queries  # the SPARQL side: only where it is used
 
     given = click.get_current_context().get_parameter_source("explorer") != click.core.ParameterSource.DEFAULT
     if given and not explorer.is_file():
@@ -1022,6 +1027,7 @@ def push(
       kg diff HEAD~1 HEAD --format patch > changes.ru
       kg push --endpoint http://localhost:7878/store --patch changes.ru
     """
+    from graph.sparql.client import auth_from_environment  # a store's client: only where one is used
     from graph.sparql.push import guess_update_endpoint, push_ntriples, push_patch
 
     if patch is not None:
@@ -1213,10 +1219,30 @@ def init(directory):
     err.print(f"wrote {len(files)} files; next: cd {shlex.quote(str(directory))} && kg build")
 
 
+#: what the command keeps until the process ends, when ``kg`` runs as a program (see :func:`main`)
+_KEPT_UNTIL_EXIT: list[object] | None = None
+
+
+def keep_until_exit(value: object) -> None:
+    """Let the process end without freeing ``value`` (a graph of a million rows takes a second to free,
+    object by object); only when ``kg`` runs as a program, never when its commands are called in-process."""
+    if _KEPT_UNTIL_EXIT is not None:
+        _KEPT_UNTIL_EXIT.append(value)
+
+
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit status 1; bugs keep their traceback."""
+    global _KEPT_UNTIL_EXIT
+    _KEPT_UNTIL_EXIT = []
     try:
         cli(prog_name="kg")
+    except SystemExit as exc:
+        if _KEPT_UNTIL_EXIT:  # everything is written: leave without freeing it
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+        raise
     except ValidationFailed as exc:
         fail(exc.problems, False)
     except KnowledgeGraphError as exc:

@@ -24,6 +24,7 @@ DEFAULT_SHAPES = Path("data/shapes.ttl")
 QUERIES_DIR = Path("data/queries")
 # kg serve's port: not 7878, the Oxigraph server's, which a push to a local store usually targets.
 DEFAULT_PORT = 8765
+AUTH_SCHEMES = ("basic", "digest")  # how kg query, serve and push may log in to a store
 
 #: the starter project the package ships (package data): ``kg init`` copies its ``data/``, and it
 #: backs the defaults a working directory lacks

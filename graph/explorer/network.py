@@ -123,11 +123,20 @@ def importance(network: nx.Graph) -> dict[str, float]:
     """PageRank of each node, with links read both ways (being linked to and linking both count).
 
     Read both ways because an event that involves many entities matters as much as an entity
-    that many events involve. The values sum to 1.
+    that many events involve. The values sum to 1. Kept for a frozen network (the networkx view:
+    the analysis and the page both rank it).
 
     >>> rank = importance(nx.star_graph(3))
     >>> max(rank, key=rank.get)
     0
     """
-    simple = nx.Graph(network.to_undirected(as_view=True)) if network.is_directed() else nx.Graph(network)
-    return nx.pagerank(simple) if len(simple) else {}
+    found = _RANKS.get(network) if nx.is_frozen(network) else None
+    if found is None:
+        simple = nx.Graph(network.to_undirected(as_view=True)) if network.is_directed() else nx.Graph(network)
+        found = nx.pagerank(simple) if len(simple) else {}
+        if nx.is_frozen(network):
+            _RANKS[network] = found
+    return dict(found)
+
+
+_RANKS: weakref.WeakKeyDictionary[nx.Graph, dict[str, float]] = weakref.WeakKeyDictionary()

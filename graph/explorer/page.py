@@ -1,10 +1,11 @@
 """The graph explorer: one self-contained, offline HTML page, with every script and style inline.
 
-The nodes and edges are built with pyvis's data model (a directed ``Network``, so a->b and
-b->a stay two edges) with positions and sizes computed here, then rendered through our own
-template (``static/graph.html``). pyvis's own templates are not used: they link Bootstrap and
-vis-network from a CDN and insert text unescaped; nor is its ``write_html`` (platform encoding),
-``set_options`` (strips spaces) or ``from_nx`` (mutates the graph given).
+The nodes and edges are vis-network's, as pyvis's directed ``Network`` makes them (so a->b and
+b->a stay two edges), with positions and sizes computed here, then rendered through our own
+template (``static/graph.html``); vis-network's script comes from the pyvis package. pyvis's own
+code is not used: its templates link Bootstrap and vis-network from a CDN and insert text
+unescaped, its ``write_html`` uses the platform encoding, and importing it (with jinja2 and
+IPython) took a quarter of the article's build.
 
 Safety: the data goes into a ``<script type="application/json">`` with ``<``, ``>``, ``&``,
 U+2028 and U+2029 escaped, so no text can close the element; the page's script puts every
@@ -19,10 +20,10 @@ import html
 import re
 from collections import Counter, defaultdict
 from importlib import resources
+from importlib.util import find_spec
 from pathlib import Path
 
 import networkx as nx
-from pyvis.network import Network
 from rdflib import XSD, URIRef
 
 from graph.explorer.layout import layout
@@ -64,21 +65,6 @@ NUMBER_TYPES = {
 _SCRIPT_CLOSE = re.compile("</(script)", re.IGNORECASE)
 
 
-class _NodeIds(list):
-    """pyvis looks nodes up in a list for every node and edge added (quadratic); this list answers from a set."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._members: set = set()
-
-    def append(self, item) -> None:
-        super().append(item)
-        self._members.add(item)
-
-    def __contains__(self, item) -> bool:
-        return item in self._members
-
-
 def page_data(graph: KnowledgeGraph, scores: dict[str, dict] | None = None) -> dict:
     """Everything the page's script reads, as plain JSON-ready data (see ``static/explorer.js``).
 
@@ -97,8 +83,8 @@ def page_data(graph: KnowledgeGraph, scores: dict[str, dict] | None = None) -> d
     sections = data.sections()
     facts, evidence, fact_of_statement = _fact_tables(data, entity_ids, terms, sections)
 
-    vis = Network(directed=True)  # directed: a->b and b->a stay two edges
-    vis.node_ids = _NodeIds()
+    nodes: list[dict] = []  # vis-network's nodes and edges, as pyvis's add_node and add_edge make them
+    edges: list[dict] = []
     entities = []
     scale = len(network) or 1
     for node, attributes in network.nodes(data=True):
@@ -112,18 +98,28 @@ def page_data(graph: KnowledgeGraph, scores: dict[str, dict] | None = None) -> d
                 class_of[node],
             ]
         )
-        vis.add_node(
-            i,
-            label=attributes["label_zh"] or attributes["label_en"] or attributes["key"],
-            shape=SHAPES[class_of[node] % len(SHAPES)],
-            group=f"c{class_of[node]}",
-            x=x,
-            y=y,
-            value=round((rank.get(node, 0.0) * scale) ** 0.5, 3),  # vis scales size and label by it
+        nodes.append(
+            {
+                "id": i,
+                "label": attributes["label_zh"] or attributes["label_en"] or attributes["key"] or i,
+                "shape": SHAPES[class_of[node] % len(SHAPES)],
+                "group": f"c{class_of[node]}",
+                "x": x,
+                "y": y,
+                "value": round((rank.get(node, 0.0) * scale) ** 0.5, 3),  # vis scales size and label by it
+            }
         )
     for j, (source, target, smooth, statement) in enumerate(_edges_with_curves(network)):
-        vis.add_edge(
-            entity_ids[source], entity_ids[target], id=j, fact=fact_of_statement[statement], **smooth
+        # directed: a->b and b->a stay two edges, each with an arrow
+        edges.append(
+            {
+                "id": j,
+                "fact": fact_of_statement[statement],
+                **smooth,
+                "from": entity_ids[source],
+                "to": entity_ids[target],
+                "arrows": "to",
+            }
         )
 
     analysis = {}
@@ -146,8 +142,8 @@ def page_data(graph: KnowledgeGraph, scores: dict[str, dict] | None = None) -> d
         "evidence": evidence,
         "entities": entities,
         "facts": facts,
-        "nodes": vis.nodes,
-        "edges": vis.edges,
+        "nodes": nodes,
+        "edges": edges,
     }
 
 
@@ -270,7 +266,9 @@ def _template(name: str) -> str:
 
 
 def _vis_network_js() -> str:
-    return (resources.files("pyvis") / "lib" / "vis-9.1.2" / "vis-network.min.js").read_text(encoding="utf-8")
+    """vis-network's script, from the pyvis package (found without importing it)."""
+    folder = Path(next(iter(find_spec("pyvis").submodule_search_locations)))
+    return (folder / "lib" / "vis-9.1.2" / "vis-network.min.js").read_text(encoding="utf-8")
 
 
 def content_security_policy(scripts: list[str], styles: list[str]) -> str:

@@ -7,13 +7,12 @@ Each exporter is ``write(graph, path)``; adding a format touches only ``EXPORTER
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.analysis import centrality
-from graph.explorer import page
-from graph.export import gexf, graphml, rdf, tables, void
+from graph.export.parallel import can_fork, in_second_process
 from graph.export.swap import crash_point, staged_folder
 from graph.model.graph import KnowledgeGraph
 
@@ -25,40 +24,57 @@ class Exporter:
     description: str
 
 
+def _writer(module: str, name: str) -> Callable[[KnowledgeGraph, Path], None]:
+    """``module.name``, imported when first called: a build imports only the writers it runs
+    (networkx, for one, is not needed for Turtle and N-Triples)."""
+
+    def write(graph: KnowledgeGraph, path: Path) -> None:
+        getattr(importlib.import_module(module), name)(graph, path)
+
+    write.__name__ = write.__qualname__ = name
+    write.__doc__ = f"Calls :func:`{module}.{name}`."
+    return write
+
+
 EXPORTERS: dict[str, Exporter] = {
-    "turtle": Exporter("graph.ttl", rdf.write_turtle, "Turtle"),
-    "ntriples": Exporter("graph.nt", rdf.write_ntriples, "N-Triples"),
-    "jsonld": Exporter("graph.jsonld", rdf.write_jsonld, "JSON-LD with a compact context"),
-    "rdfxml": Exporter("graph.rdf", rdf.write_rdfxml, "RDF/XML"),
-    "graphml": Exporter("graph.graphml", graphml.write_graphml, "GraphML for Gephi and Cytoscape"),
-    "gexf": Exporter("graph.gexf", gexf.write_gexf, "GEXF for Gephi"),
-    "nodes": Exporter("nodes.csv", tables.write_nodes, "nodes table (Neo4j, spreadsheets)"),
-    "edges": Exporter("edges.csv", tables.write_edges, "edges table (Neo4j, spreadsheets)"),
-    "void": Exporter("void.ttl", void.write_void, "VoID dataset description"),
+    "turtle": Exporter("graph.ttl", _writer("graph.export.rdf", "write_turtle"), "Turtle"),
+    "ntriples": Exporter("graph.nt", _writer("graph.export.rdf", "write_ntriples"), "N-Triples"),
+    "jsonld": Exporter(
+        "graph.jsonld", _writer("graph.export.rdf", "write_jsonld"), "JSON-LD with a compact context"
+    ),
+    "rdfxml": Exporter("graph.rdf", _writer("graph.export.rdf", "write_rdfxml"), "RDF/XML"),
+    "graphml": Exporter(
+        "graph.graphml", _writer("graph.export.graphml", "write_graphml"), "GraphML for Gephi and Cytoscape"
+    ),
+    "gexf": Exporter("graph.gexf", _writer("graph.export.gexf", "write_gexf"), "GEXF for Gephi"),
+    "nodes": Exporter(
+        "nodes.csv", _writer("graph.export.tables", "write_nodes"), "nodes table (Neo4j, spreadsheets)"
+    ),
+    "edges": Exporter(
+        "edges.csv", _writer("graph.export.tables", "write_edges"), "edges table (Neo4j, spreadsheets)"
+    ),
+    "void": Exporter("void.ttl", _writer("graph.export.void", "write_void"), "VoID dataset description"),
     "analysis": Exporter(
-        "analysis.json", centrality.write_analysis_json, "centralities, components and communities (JSON)"
+        "analysis.json",
+        _writer("graph.analysis.centrality", "write_analysis_json"),
+        "centralities, components and communities (JSON)",
     ),
     "analysis-csv": Exporter(
-        "analysis.csv", centrality.write_analysis_csv, "centralities, one row per entity"
+        "analysis.csv",
+        _writer("graph.analysis.centrality", "write_analysis_csv"),
+        "centralities, one row per entity",
     ),
     "html": Exporter(
-        "graph.html", lambda graph, path: _write_html(graph, path), "interactive HTML graph (offline)"
+        "graph.html", _writer("graph.export.explorer", "write_html"), "interactive HTML graph (offline)"
     ),
 }
 
 
-def _write_html(graph: KnowledgeGraph, path: Path) -> None:
-    """The explorer page, with each entity's community and scores for its colour mode and ranking panel."""
-    scores = {
-        e.iri: {
-            "community": e.community,
-            "pagerank": e.pagerank,
-            "betweenness": e.betweenness,
-            "degree": e.degree,
-        }
-        for e in centrality.analyze(graph).entities
-    }
-    page.write_html(graph, path, scores)
+#: from this many triples, the analysis and the page (the longest part) are written by a second process
+CONCURRENT_FROM = 200_000
+SECOND_PROCESS = frozenset({"analysis", "analysis-csv", "html"})
+#: the exports that read the networkx view, made once before the second process starts: both share it
+NETWORK_READERS = frozenset({"graphml", "gexf", "nodes", "edges", "analysis", "analysis-csv", "html"})
 
 
 def write_exports(
@@ -69,6 +85,10 @@ def write_exports(
 ) -> list[Path]:
     """Write the chosen exports (all by default) into ``out_dir``; return the paths written.
 
+    On a graph of :data:`CONCURRENT_FROM` triples or more, the analysis and the explorer page
+    (:data:`SECOND_PROCESS`, which share the analysis) are written by a second process while this
+    one writes the others; the networkx view they all read is made first, so both have it.
+
     >>> import tempfile
     >>> from graph.ingest import load_facts
     >>> from graph.model.build import build_graph
@@ -77,11 +97,45 @@ def write_exports(
     ['graph.ttl', 'nodes.csv']
     """
     out_dir = Path(out_dir)
-    chosen = [EXPORTERS[name] for name in (formats or EXPORTERS)]
+    names = list(formats or EXPORTERS)
+    chosen = [EXPORTERS[name] for name in names]
     with staged_folder(out_dir, {exporter.file_name for exporter in chosen}) as staging:
-        for exporter in chosen:
-            if on_step:
+        write_into(graph, staging, names, on_step)
+    return [out_dir / exporter.file_name for exporter in chosen]
+
+
+def write_into(
+    graph: KnowledgeGraph,
+    staging: Path,
+    names: list[str],
+    on_step: Callable[[str], None] | None = None,
+) -> None:
+    """Write the files of the exporters ``names`` into a staging folder (see
+    :func:`graph.export.swap.staged_folder`); on a large graph the analysis and the page are
+    written by a second process meanwhile (see :func:`write_exports`)."""
+    second = [name for name in names if name in SECOND_PROCESS]
+    if len(graph) < CONCURRENT_FROM or not can_fork() or len(second) in (0, len(names)):
+        second = []
+
+    def write(some: list[str], report: bool) -> None:
+        for name in some:
+            exporter = EXPORTERS[name]
+            if report and on_step:
                 on_step(exporter.file_name)
             exporter.write(graph, staging / exporter.file_name)
-            crash_point(f"after-{exporter.file_name}")
-    return [out_dir / exporter.file_name for exporter in chosen]
+
+    first = [name for name in names if name not in second]
+    if second:
+        if NETWORK_READERS.intersection(first):
+            from graph.explorer.network import network_view
+
+            network_view(graph)
+        with in_second_process(lambda: write(second, False)):
+            write(first, True)
+        for name in second:
+            if on_step:
+                on_step(EXPORTERS[name].file_name)
+    else:
+        write(first, True)
+    for name in names:
+        crash_point(f"after-{EXPORTERS[name].file_name}")

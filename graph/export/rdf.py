@@ -1,9 +1,11 @@
-"""Standard RDF serialisations: Turtle and N-Triples streamed from the triple table, RDF/XML through
-Oxigraph's serialiser, JSON-LD through rdflib.
+"""Standard RDF serialisations: Turtle, N-Triples and JSON-LD streamed from the triple table, RDF/XML
+through Oxigraph's serialiser fed with our N-Triples text as it is parsed.
 
 Turtle and N-Triples are written as text straight from the compact triples, byte for byte as
 Oxigraph's serialisers write them (the prefix header is Oxigraph's own; the tests compare the
-two on tricky terms). Oxigraph cannot be given the triples faster: each would first have to
+two on tricky terms and on the W3C test graphs), but for the Turtle forms rdflib would read back
+as another literal or not at all: a local name ending in ``.`` is written as a full IRI, and an
+integer or decimal that is not in the form rdflib keeps is written quoted with its datatype. Oxigraph cannot be given the triples faster: each would first have to
 become a Python ``pyoxigraph.Triple``, which costs more than printing it.
 
 Why Turtle is written here rather than by Oxigraph from the N-Triples text: Oxigraph gives the
@@ -17,9 +19,11 @@ the build at scale must keep as fast as pyoxigraph's own writer.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -41,11 +45,23 @@ from graph.model.table import Item
 from graph.model.terms import rdflib_literal
 
 _XSD_STRING, _RDF_TYPE = str(XSD.string), str(RDF.type)
-_INLINE = {  # Turtle's own number and boolean syntax, when the lexical form fits it
-    str(XSD.boolean): re.compile(r"true|false"),
-    str(XSD.integer): re.compile(r"[+-]?[0-9]+"),
-    str(XSD.decimal): re.compile(r"[+-]?[0-9]*\.[0-9]+"),
-    str(XSD.double): re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][+-]?[0-9]+"),
+_DECIMAL_SYNTAX = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+").fullmatch
+
+
+def _bare_decimal(value: str) -> bool:
+    """Whether a decimal reads back as written from Turtle's bare syntax: rdflib reads it through
+    Python's ``Decimal`` and keeps ``str()`` of that (``0.0000001`` came back as ``1E-7``)."""
+    return _DECIMAL_SYNTAX(value) is not None and str(Decimal(value)) == value
+
+
+# Turtle's own number and boolean syntax, for the lexical forms every reader keeps as written: Oxigraph
+# and Jena keep any, rdflib reads a bare integer through int() (``+1`` and ``007`` came back as ``1``
+# and ``7``) and a decimal through Decimal. Any other form is written quoted with its datatype.
+_INLINE = {
+    str(XSD.boolean): re.compile(r"true|false").fullmatch,
+    str(XSD.integer): re.compile(r"0|-?[1-9][0-9]*").fullmatch,
+    str(XSD.decimal): _bare_decimal,
+    str(XSD.double): re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][+-]?[0-9]+").fullmatch,
 }
 
 
@@ -115,7 +131,7 @@ def turtle_chunks(graph: KnowledgeGraph) -> Iterator[str]:
     cache, abbreviate = terms.cache, terms.iri
     needs_escape = NEEDS_ESCAPE.search
     predicates: dict[str, str] = {}
-    datatypes: dict[str, tuple] = {}  # datatype -> (fullmatch of Turtle's own syntax or None, "^^dt")
+    datatypes: dict[str, tuple] = {}  # datatype -> (test for Turtle's own syntax or None, "^^dt")
 
     def predicate_of(predicate: str) -> str:
         found = predicates.get(predicate)
@@ -132,7 +148,7 @@ def turtle_chunks(graph: KnowledgeGraph) -> Iterator[str]:
         info = datatypes.get(datatype)
         if info is None:
             inline = _INLINE.get(datatype)
-            info = datatypes[datatype] = (inline.fullmatch if inline else None, "^^" + abbreviate(datatype))
+            info = datatypes[datatype] = (inline, "^^" + abbreviate(datatype))
         if info[0] is not None and info[0](value):
             return value
         return text + info[1]
@@ -301,13 +317,56 @@ def serialize(graph: KnowledgeGraph, rdf_format: ox.RdfFormat) -> bytes:
         return "".join(ntriples_chunks(graph.table)).encode()
     if rdf_format == ox.RdfFormat.TURTLE:
         return "".join(turtle_chunks(graph)).encode()
-    text = ox.serialize(
-        graph.oxigraph_triples, format=rdf_format, prefixes=graph_prefixes(graph.prefixes, graph.base)
-    )
+    stream = io.BytesIO()
+    _serialize_streamed(graph, rdf_format, stream)
+    return stream.getvalue()
+
+
+def _serialize_streamed(graph: KnowledgeGraph, rdf_format: ox.RdfFormat, output) -> None:
+    """Oxigraph's serialiser fed from our N-Triples text as Oxigraph parses it, a piece at a time:
+    no list of millions of ``pyoxigraph.Triple`` is ever held (the 1M-row graph's took gigabytes)."""
+    triples = ox.parse(_TextReader(ntriples_chunks(graph.table)), format=ox.RdfFormat.N_TRIPLES)
+    prefixes = graph_prefixes(graph.prefixes, graph.base)
     if rdf_format == ox.RdfFormat.RDF_XML:
         # a raw carriage return reads back as a line feed in XML; only a literal can hold one
-        text = text.replace(b"\r", b"&#13;")
-    return text
+        output = _Replacing(output, b"\r", b"&#13;")
+    ox.serialize(triples, output, format=rdf_format, prefixes=prefixes)
+
+
+class _TextReader(io.RawIOBase):
+    """A binary file reading text pieces as UTF-8, for Oxigraph's streaming parser."""
+
+    def __init__(self, chunks: Iterator[str]):
+        self.chunks = chunks
+        self.pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self.pending:
+            chunk = next(self.chunks, None)
+            if chunk is None:
+                return 0
+            self.pending = memoryview(chunk.encode())
+        size = min(len(buffer), len(self.pending))
+        buffer[:size] = self.pending[:size]
+        self.pending = self.pending[size:]
+        return size
+
+
+class _Replacing:
+    """A binary output that replaces one byte by a string on the way (a byte is never split across writes)."""
+
+    def __init__(self, output, old: bytes, new: bytes):
+        self.output, self.old, self.new = output, old, new
+
+    def write(self, data) -> int:
+        self.output.write(bytes(data).replace(self.old, self.new))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
 
 
 def write_turtle(graph: KnowledgeGraph, path: Path) -> None:
@@ -319,119 +378,237 @@ def write_ntriples(graph: KnowledgeGraph, path: Path) -> None:
 
 
 def write_rdfxml(graph: KnowledgeGraph, path: Path) -> None:
-    path.write_bytes(serialize(graph, ox.RdfFormat.RDF_XML))
+    """RDF/XML by Oxigraph's serialiser, streamed (see :func:`_serialize_streamed`)."""
+    with open(path, "wb") as stream:
+        _serialize_streamed(graph, ox.RdfFormat.RDF_XML, stream)
 
 
 def write_jsonld(graph: KnowledgeGraph, path: Path) -> None:
-    """JSON-LD compacted with a context of the vocabulary's prefixes and the entity base."""
-    path.write_text(
-        json.dumps(jsonld_document(graph), ensure_ascii=False, sort_keys=True, indent=1) + "\n",
-        encoding="utf-8",
-    )
+    """JSON-LD compacted with a context of the vocabulary's prefixes and the entity base (streamed)."""
+    _write_chunks(path, jsonld_chunks(graph))
 
 
 def jsonld_document(graph: KnowledgeGraph) -> dict:
-    """The JSON-LD document: rdflib's compaction (``auto_compact`` with our context), lists sorted.
+    """The JSON-LD document :func:`write_jsonld` writes, read back as Python data."""
+    return json.loads("".join(jsonld_chunks(graph)))
 
-    rdflib's serialiser is the reference, and slow (half a second for the article's 6k triples);
-    for a graph like ours (a context of prefixes only, no blank nodes, no RDF lists) its rules are
-    few, and the document is made from the table by the same rules. Anything else goes to rdflib.
+
+def jsonld_chunks(graph: KnowledgeGraph) -> Iterator[str]:
+    """The JSON-LD text, in pieces: rdflib's compaction (``auto_compact`` with our context), lists
+    sorted, printed as ``json.dumps(..., ensure_ascii=False, sort_keys=True, indent=1)`` prints it.
+
+    rdflib's serialiser is the reference, and slow (half a second for the article's 6k triples,
+    a minute and a gigabyte for 1M): for a graph like ours (a context of prefixes only, no blank
+    nodes, no RDF lists) its rules are few, and the text is printed from the table by the same
+    rules, one node at a time, in the order of the sorted document. Anything else goes to rdflib.
     """
     context = {**graph_prefixes(graph.prefixes, graph.base), "@base": graph.base}
-    document = _compact_jsonld(graph, context)
-    if document is None:
+    plan = _compact_jsonld(graph, context)
+    if plan is None:
         text = graph.to_rdflib().serialize(
             format="json-ld", context=context, auto_compact=True, sort_keys=True, indent=1
         )
-        document = json.loads(text)
-    return _ordered(document)
+        yield json.dumps(_ordered(json.loads(text)), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+        return
+    yield from plan.chunks()
 
 
-def _compact_jsonld(graph: KnowledgeGraph, context: dict[str, str]) -> dict | None:
-    """rdflib's ``from_rdf`` with an active context of prefixes, or None where its other rules apply."""
-    base = context["@base"]
-    domain = "{}://{}".format(*urlsplit(base)[:2])
-    prefixes = {
-        ns: name for name, ns in context.items() if not name.startswith("@") and ns.endswith(_GEN_DELIMS)
-    }
-    symbols = _symbols_of(graph)
-    if (
-        _RDF_FIRST_REST_NIL & symbols
-        or any(iri in prefixes for iri in symbols)
-        or not graph.table.by_predicate
-    ):
-        return None  # RDF lists, a term that is itself a namespace, a table not from the builder
+class _JsonLdPlan:
+    """The nodes of the compacted document, in document order, to print one at a time."""
 
-    def symbol(iri: str) -> str:  # rdflib's Context.to_symbol, where it reads back as the same IRI
-        ns, name = _split_iri(iri)
-        prefix = prefixes.get(ns)
-        return f"{prefix}:{name}" if prefix and _SAFE_SUFFIX.fullmatch(name) else iri
+    def __init__(self, graph: KnowledgeGraph, context: dict[str, str], prefixes: dict[str, str]):
+        self.table = graph.table
+        self.context = context
+        domain = "{}://{}".format(*urlsplit(context["@base"])[:2])
+        symbols: dict[str, str] = {}
+        objects: dict[str, str] = {}
 
-    def shrink(iri: str) -> str:  # rdflib's Context.shrink_iri, where it reads back as the same IRI
-        ns, name = _split_iri(iri)
-        prefix = prefixes.get(ns)
-        if prefix and _SAFE_SUFFIX.fullmatch(name):
-            return f"{prefix}:{name}"
-        relative = iri[len(domain) :]
-        if iri.startswith(domain + "/") and _SAFE_PATH.fullmatch(relative):
-            return relative
-        return iri
+        def symbol(iri: str) -> str:  # rdflib's Context.to_symbol, where it reads back as the same IRI
+            found = symbols.get(iri)
+            if found is None:
+                ns, name = _split_iri(iri)
+                prefix = prefixes.get(ns)
+                found = f"{prefix}:{name}" if prefix and _SAFE_SUFFIX.fullmatch(name) else iri
+                symbols[iri] = found = _encode(found)
+            return found
 
-    nodes: dict[str, dict] = {}
-    for subject, items in graph.table.blocks():
-        node_id = shrink(subject)
-        if node_id in nodes:
-            return None  # two subjects shrink alike: rdflib merges them, leave it to rdflib
-        node = nodes[node_id] = {"@id": node_id}
+        def shrink(iri: str) -> str:  # rdflib's Context.shrink_iri, where it reads back as the same IRI
+            ns, name = _split_iri(iri)
+            prefix = prefixes.get(ns)
+            if prefix and _SAFE_SUFFIX.fullmatch(name):
+                return f"{prefix}:{name}"
+            relative = iri[len(domain) :]
+            if iri.startswith(domain + "/") and _SAFE_PATH.fullmatch(relative):
+                return relative
+            return iri
+
+        def link(iri: str) -> tuple[str]:  # the object {"@id": ...} of a link, as its one member
+            found = objects.get(iri)
+            if found is None:
+                found = objects[iri] = (f'"@id": {_encode(shrink(iri))}',)
+            return found
+
+        self.symbol, self.shrink, self.link = symbol, shrink, link
+
+    def node_ids(self) -> tuple[list[str], list]:
+        """Each subject's ``@id`` (as JSON text) and what gives its items, in table order."""
+        table, shrink = self.table, self.shrink
+        ids: list[str] = []
+        sources: list = []
+        prefix = table.statement_prefix
+        short = shrink(prefix + "a")
+        short = short[:-1] if short.endswith("a") else None
+        simple = _SIMPLE_KEY.fullmatch
+        for kind, run in table.segments():
+            if kind == "statements":
+                for fact in run:
+                    key = fact.statement_key
+                    ids.append(short + key if short is not None and simple(key) else shrink(prefix + key))
+                sources += run
+            elif kind == "subjects":
+                ids += map(shrink, run)
+                sources += run
+            else:
+                ids += (shrink(subject) for subject, _ in run)
+                sources += run
+        return list(map(_encode, ids)), sources
+
+    def order(self) -> bool:
+        """Sort the nodes as the document lists them (by their JSON text, which starts with the
+        ``@id``); False when two subjects shrink alike (rdflib merges them: left to rdflib)."""
+        self.ids, self.sources = ids, _ = self.node_ids()
+        self.sorted = order = sorted(range(len(ids)), key=ids.__getitem__)
+        return all(ids[a] != ids[b] for a, b in zip(order, order[1:], strict=False))
+
+    def chunks(self) -> Iterator[str]:
+        """The document's text, a few thousand nodes a piece."""
+        ids, sources, order = self.ids, self.sources, self.sorted
+        context = json.dumps({"@context": self.context}, ensure_ascii=False, sort_keys=True, indent=1)
+        if len(order) == 1:
+            head = context[: -len("\n}")] + ","
+            yield head + self.node(ids[0], self.items(sources[0]), 0, first=False)[1:] + "\n"
+            return
+        out = [context[: -len("\n}")] + ',\n "@graph": [']
+        separator = "\n  "
+        for count, i in enumerate(order, 1):
+            out.append(separator + self.node(ids[i], self.items(sources[i]), 2))
+            separator = ",\n  "
+            if count % CHUNK_BLOCKS == 0:
+                yield "".join(out)
+                out.clear()
+        out.append("\n ]\n}\n")
+        yield "".join(out)
+
+    def items(self, source) -> list[Item]:
+        if isinstance(source, str):
+            return self.table.items(source)
+        if isinstance(source, tuple):
+            return source[1]
+        return self.table.statement_node_items(source)
+
+    def node(self, node_id: str, items: list[Item], level: int, first: bool = True) -> str:
+        """One node object printed at ``level`` (its keys one deeper); ``first=False`` leaves out the
+        opening brace (the single node of a document shares it with ``@context``)."""
+        symbol, link = self.symbol, self.link
+        entries: dict[str, list] = {}
         for predicate, is_literal, value, datatype, language in items:
             if predicate == _RDF_TYPE and not is_literal:
-                key, entry = "@type", symbol(value)
+                key, entry = '"@type"', symbol(value)
             else:
                 key = symbol(predicate)
                 if not is_literal:
-                    entry = {"@id": shrink(value)}
-                elif datatype in _NATIVE and _native_round_trips(value, datatype):
-                    entry = rdflib_literal(value, datatype, "").toPython()
+                    entry = link(value)
+                elif datatype == _XSD_STRING:
+                    entry = _encode(value)
+                elif datatype == _XSD_INTEGER and _native_round_trips(value, datatype):
+                    entry = value  # canonical: the JSON number prints as the lexical form
+                elif datatype == _XSD_BOOLEAN:  # the Python value rdflib makes of it
+                    entry = json.dumps(rdflib_literal(value, datatype, "").toPython(), ensure_ascii=False)
                 elif datatype:
-                    entry = {"@type": symbol(datatype), "@value": value}
+                    entry = (f'"@type": {symbol(datatype)}', f'"@value": {_encode(value)}')
                 elif language:
-                    entry = {"@language": language, "@value": value}
+                    entry = (f'"@language": {_encode(language)}', f'"@value": {_encode(value)}')
                 else:
-                    entry = value
-            found = node.get(key)
+                    entry = _encode(value)
+            found = entries.get(key)
             if found is None:
-                node[key] = entry
-            elif isinstance(found, list):
-                found.append(entry)
+                entries[key] = [entry]
             else:
-                node[key] = [found, entry]
-    if len(nodes) == 1:
-        return {**next(iter(nodes.values())), "@context": context}
-    return {"@graph": list(nodes.values()), "@context": context}
+                found.append(entry)
+        # an entry is JSON text (a string, number or boolean) or an object's "key": value members
+        inner = _SEPARATOR[level]
+        parts = ["{" if first else "", inner[1:], '"@id": ', node_id]
+        one_open, one_separator, one_close = _OPEN[level + 1], _SEPARATOR[level + 1], _CLOSE[level + 1]
+        for key in sorted(entries):
+            values = entries[key]
+            if len(values) == 1:
+                value = values[0]
+                if value.__class__ is not str:
+                    value = one_open + one_separator.join(value) + one_close
+                parts.append(f"{inner}{key}: {value}")
+            else:
+                deeper = _SEPARATOR[level + 1]
+                two_open, two_separator, two_close = (
+                    _OPEN[level + 2],
+                    _SEPARATOR[level + 2],
+                    _CLOSE[level + 2],
+                )
+                texts = sorted(
+                    (value, value) if value.__class__ is str else ("{" + ", ".join(value) + "}", value)
+                    for value in values
+                )
+                parts.append(f"{inner}{key}: [{deeper[1:]}")
+                parts.append(
+                    deeper.join(
+                        value if value.__class__ is str else two_open + two_separator.join(value) + two_close
+                        for _, value in texts
+                    )
+                )
+                parts.append(_CLOSE[level + 1][:-1] + "]")
+        parts.append(_CLOSE[level])
+        return "".join(parts)
 
 
-def _symbols_of(graph: KnowledgeGraph) -> set[str]:
-    """Every predicate, class and datatype IRI of the graph (what rdflib compacts by its term rules),
-    and rdf:nil where it is an object (an empty RDF list to rdflib)."""
+_encode = json.encoder.encode_basestring  # ensure_ascii=False: what json.dumps prints for a str
+# json.dumps(indent=1) at each depth: what opens an object, separates its members, closes it
+_SEPARATOR = [",\n" + " " * (level + 1) for level in range(8)]
+_OPEN = ["{\n" + " " * (level + 1) for level in range(8)]
+_CLOSE = ["\n" + " " * level + "}" for level in range(8)]
+_SIMPLE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _compact_jsonld(graph: KnowledgeGraph, context: dict[str, str]) -> _JsonLdPlan | None:
+    """How to print rdflib's ``from_rdf`` with an active context of prefixes, or None where its other
+    rules apply (RDF lists, a term that is itself a namespace, two subjects that shrink alike)."""
+    prefixes = {
+        ns: name for name, ns in context.items() if not name.startswith("@") and ns.endswith(_GEN_DELIMS)
+    }
+    if not graph.table.by_predicate or _has_special_symbols(graph, prefixes):
+        return None  # RDF lists, a term that is itself a namespace, a table not from the builder
+    plan = _JsonLdPlan(graph, context, prefixes)
+    return plan if plan.order() else None
+
+
+def _has_special_symbols(graph: KnowledgeGraph, prefixes: dict[str, str]) -> bool:
+    """Whether a predicate, class or datatype IRI of the graph (what rdflib compacts by its term rules)
+    is itself a namespace of the context, or RDF lists are about (rdf:first, rdf:rest, or rdf:nil as
+    an object: an empty RDF list to rdflib)."""
     table = graph.table
     found = set(table.by_predicate) | {p for items in table.extras.values() for p, *_ in items}
-    objects = [
-        (p, is_literal, value, datatype)
-        for items in table.others.values()
-        for p, is_literal, value, datatype, _ in items
-    ]
-    objects += [
-        (f.predicate_iri, f.object_is_literal, f.object_value, f.datatype_iri)
-        for facts in table.by_predicate.values()
-        for f in facts
-    ]
-    for p, is_literal, value, datatype in objects:
-        found.add(p)
-        if is_literal:
-            found.add(datatype)
-        elif p == _RDF_TYPE or value == _RDF_NIL:
-            found.add(value)
-    return found
+    for items in table.others.values():
+        for p, is_literal, value, datatype, _ in items:
+            found.add(p)
+            if is_literal:
+                found.add(datatype)
+            elif p == _RDF_TYPE or value == _RDF_NIL:
+                found.add(value)
+    for facts in table.by_predicate.values():
+        for f in facts:
+            if f.object_is_literal:
+                found.add(f.datatype_iri)
+            elif f.predicate_iri == _RDF_TYPE or f.object_value == _RDF_NIL:
+                found.add(f.object_value)
+    return bool(_RDF_FIRST_REST_NIL & found) or any(iri in prefixes for iri in found)
 
 
 def _split_iri(iri: str) -> tuple[str, str]:
@@ -458,6 +635,7 @@ def _native_round_trips(value: str, datatype: str) -> bool:
 
 _XSD_INTEGER = str(XSD.integer)
 _XSD_DOUBLE = str(XSD.double)
+_XSD_BOOLEAN = str(XSD.boolean)
 _CANONICAL_INTEGER = re.compile(r"-?[1-9][0-9]*|0")
 # What may follow a prefix or the base's domain so that every JSON-LD reader resolves it to the same
 # IRI: no '//' (read as an authority), no '.' or '..' segments (removed on resolution); after a

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
 from decimal import Decimal
 from fractions import Fraction
@@ -68,21 +69,44 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
-def neo4j_value(lexical: str, datatype: str) -> str:
-    """A literal as neo4j-admin reads a cell of its column's type.
+def neo4j_kind(lexical: str, datatype: str) -> str:
+    """The Neo4j type that holds this literal, or ``string`` where none holds it as it is: a number beyond
+    a long, a date or year with a time zone (Neo4j's date has none), a date outside years 0001-9999.
 
-    >>> neo4j_value("1/3", "http://www.w3.org/2002/07/owl#rational"), neo4j_value("true", _XSD + "boolean")
-    ('0.3333333333333333', 'true')
+    >>> neo4j_kind("2024-12-23", _XSD + "date"), neo4j_kind("2024-12-23+08:00", _XSD + "date")
+    ('date', 'string')
     """
     kind = _NEO4J_TYPES.get(datatype, "string")
     if kind == "long":
+        return kind if _LONG(lexical) and -(2**63) <= int(lexical) < 2**63 else "string"
+    if kind == "date":
+        return kind if _PLAIN_DATE(lexical) else "string"
+    return kind
+
+
+def neo4j_value(lexical: str, datatype: str) -> str:
+    """A literal as neo4j-admin reads a cell of its column's type (:func:`neo4j_kind`); a double as Java's
+    ``Double.parseDouble`` reads it (``Infinity``, ``NaN``).
+
+    >>> neo4j_value("1/3", "http://www.w3.org/2002/07/owl#rational"), neo4j_value("true", _XSD + "boolean")
+    ('0.3333333333333333', 'true')
+    >>> neo4j_value("-INF", _XSD + "double")
+    '-Infinity'
+    """
+    kind = neo4j_kind(lexical, datatype)
+    if kind == "long":
         return str(int(lexical))
     if kind == "double":
-        number = Fraction(lexical) if "/" in lexical else Decimal(lexical)
-        return repr(float(number))
+        number = float(Fraction(lexical) if "/" in lexical else Decimal(lexical))
+        return _JAVA_SPECIAL.get(repr(number)) or repr(number)
     if kind == "boolean":
         return "true" if lexical in ("true", "1") else "false"
     return lexical
+
+
+_LONG = re.compile(r"-?[0-9]+").fullmatch
+_PLAIN_DATE = re.compile(r"(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
+_JAVA_SPECIAL = {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}
 
 
 def _write(path: Path, header: tuple, rows, typed: set[int] = frozenset()) -> None:
@@ -96,8 +120,14 @@ def _write(path: Path, header: tuple, rows, typed: set[int] = frozenset()) -> No
 
 
 def _array(values: list[str] | str) -> str:
-    items = values.split("|") if isinstance(values, str) else values
+    """A Neo4j array cell of a list, or of the network view's ``|``-joined values (``\\|`` and ``\\\\``
+    inside a value are a ``|`` and a ``\\`` of it)."""
+    items = _unjoin(values) if isinstance(values, str) else values
     return ARRAY_DELIMITER.join(item for item in items if item)
+
+
+def _unjoin(joined: str) -> list[str]:
+    return [re.sub(r"\\(.)", r"\1", item) for item in re.findall(r"(?:[^|\\]|\\.)+", joined)]
 
 
 def node_labels(graph: KnowledgeGraph) -> dict[str, list[str]]:
@@ -132,7 +162,7 @@ def node_properties(graph: KnowledgeGraph) -> tuple[list[str], dict[str, dict[st
     several: set[str] = set()
     for by_name in values.values():
         for name, found in by_name.items():
-            kinds[name].update(_NEO4J_TYPES[datatype] for _, datatype in found)
+            kinds[name].update(neo4j_kind(lexical, datatype) for lexical, datatype in found)
             if len(found) > 1:
                 several.add(name)
     columns, cells = [], defaultdict(dict)

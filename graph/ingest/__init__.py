@@ -14,6 +14,7 @@ import pyoxigraph
 
 from graph.defaults import DEFAULT_BASE, DEFAULT_VOCABULARY, resolve
 from graph.errors import Problem
+from graph.ingest import parallel
 from graph.ingest.cross_row import cross_row_checks
 from graph.ingest.csv_reader import open_records
 from graph.ingest.fast_path import FastPath
@@ -54,13 +55,19 @@ def load_facts(
     for path in inputs:
         records = open_records(path)
         kept_facts, kept_problems = len(facts), len(problems)
-        reader.read_file(records, path, facts, problems)
+        if not (
+            parallel.usable(records) and parallel.read_in_workers(reader, records, path, facts, problems)
+        ):
+            reader.read_file(records, path, facts, problems)
         if records.not_utf8:  # found part way through: nothing of the file counts but that
             del facts[kept_facts:], problems[kept_problems:]
         problems.extend(records.problems)
     # decisions that two keys are one entity (same-as.csv beside the first CSV) apply before the checks
     decisions = read_decisions(inputs[0].parent / SAME_AS_FILE, problems) if inputs else []
     same_as = apply_decisions(facts, decisions, rules.namespace, problems)
+    if decisions:  # the statement digests read in workers are of the terms before the decisions
+        for fact in facts:
+            fact.statement_key = ""
     facts, by_subject = cross_row_checks(facts, problems, rules.namespace)
     add_facts(same_as, facts, by_subject)
     problems = merge_repeated(problems)

@@ -61,6 +61,8 @@ class CsvRecords:
     columns: list[str] | None = None
     #: set when reading found bytes that are not UTF-8: then the only problem is that one
     not_utf8: bool = False
+    #: how many records the last finished reading had (see :meth:`records_of`)
+    records_read: int = 0
     _has_control: bool = False
     _header_row: int = 1
     _lines: list[str] | None = field(default=None, repr=False)  # the file's lines, for quote problems only
@@ -74,36 +76,41 @@ class CsvRecords:
         """Yield ``(row number, cells)`` for every non-blank, well-formed record, cells stripped and in COLUMNS order."""
         if self.columns is None:
             return
+        with open(self.path, encoding="utf-8-sig", newline="") as stream:
+            try:
+                # the header's own problems were reported by open_records
+                yield from self.records_of(stream, self._header_row)
+            except UnicodeDecodeError:
+                self._not_utf8()
+
+    def records_of(self, stream, skip: int) -> Iterator[tuple[int, list[str]]]:
+        """:meth:`records` of text read from ``stream``, numbered from its first record, the first
+        ``skip`` records left out: a whole file, or a piece of one that starts where a record starts
+        (:mod:`graph.ingest.parallel`). ``records_read`` then holds how many records it had."""
         columns = self.columns
         width = len(columns)
         order = [columns.index(c) if c in columns else width for c in COLUMNS]  # width: the '' appended
         in_order = order == list(range(len(COLUMNS))) and width == len(COLUMNS)
         problems, name, has_control = self.problems, self.name, self._has_control
-        header_row = self._header_row
         strip = str.strip
-        with open(self.path, encoding="utf-8-sig", newline="") as stream:
-            try:
-                # the header's own problems were reported by open_records
-                for number, cells in self._parse(stream, report_after=header_row):
-                    if number <= header_row:
-                        continue
-                    if len(cells) != width:
-                        if not any(cell.strip() for cell in cells):
-                            continue  # blank lines are allowed between groups of facts
-                        problems.append(_width_problem(name, number, cells, columns))
-                        continue
-                    if has_control:  # before trimming: a control character at a cell's end is reported too
-                        _check_control(name, number, columns, cells, problems)
-                    cells = list(map(strip, cells))
-                    if not any(cells):
-                        continue
-                    if in_order:
-                        yield number, cells
-                    else:
-                        cells.append("")
-                        yield number, [cells[i] for i in order]
-            except UnicodeDecodeError:
-                self._not_utf8()
+        for number, cells in self._parse(stream, report_after=skip):
+            if number <= skip:
+                continue
+            if len(cells) != width:
+                if not any(cell.strip() for cell in cells):
+                    continue  # blank lines are allowed between groups of facts
+                problems.append(_width_problem(name, number, cells, columns))
+                continue
+            if has_control:  # before trimming: a control character at a cell's end is reported too
+                _check_control(name, number, columns, cells, problems)
+            cells = list(map(strip, cells))
+            if not any(cells):
+                continue
+            if in_order:
+                yield number, cells
+            else:
+                cells.append("")
+                yield number, [cells[i] for i in order]
 
     def _parse(self, stream, report_after: int) -> Iterator[tuple[int, list[str]]]:
         """Yield (row number, cells) of every record; a malformed record after row ``report_after``
@@ -116,6 +123,7 @@ class CsvRecords:
                     number += 1
                     last_line = reader.line_num
                     yield number, cells
+                self.records_read = number
                 return
             except csv.Error as exc:
                 number += 1

@@ -9,6 +9,7 @@ a result without flaws is kept. A row for which some rule finds a flaw is read a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from graph.errors import Problem
@@ -34,8 +35,15 @@ class FastPath:
         self._entities: dict[str, str] = {}
         self._classes: dict[str, str] = {}
 
-    def read_file(self, records: CsvRecords, path: Path, facts: list[Fact], problems: list[Problem]) -> None:
-        """Read every record of one file, appending its facts and problems."""
+    def read_file(
+        self,
+        records: CsvRecords,
+        path: Path,
+        facts: list[Fact],
+        problems: list[Problem],
+        rows: Iterable[tuple[int, list[str]]] | None = None,
+    ) -> None:
+        """Read every record of one file (or ``rows``, some of its records), appending its facts and problems."""
         rules, name = self.rules, records.name
         object_rules, plain_rules = self._object_rules, self._plain_rules
         entities, classes = self._entities, self._classes
@@ -48,7 +56,7 @@ class FastPath:
         qualifier_evidences: dict[tuple[str, str, str], tuple] = {}
         qualifier_sentences: dict[str, tuple] = {}
         make_fact, append = Fact.new, facts.append
-        for number, cells in records.records():
+        for number, cells in records.records() if rows is None else rows:
             (
                 statement_id,
                 subject_cell,

@@ -62,7 +62,7 @@ def build_table(fact_set: FactSet, include_vocabulary: bool = True) -> TripleTab
     statements: list[Fact] = []
     by_id: dict[str, Fact] = {}
     by_predicate: dict[str, list[Fact]] = {}
-    digest = _statement_digest
+    digest = statement_digest
     node_of = evidence.node
     optional = 0  # kg:unit and kg:approximation triples of statement nodes
     for fact in fact_set.facts:
@@ -70,7 +70,8 @@ def build_table(fact_set: FactSet, include_vocabulary: bool = True) -> TripleTab
             continue
         if fact.unit_iri is not None or fact.approximation_iri is not None:
             optional += (fact.unit_iri is not None) + (fact.approximation_iri is not None)
-        fact.statement_key = fact.statement_id or digest(fact)
+        # a key read in a worker process is the digest already (see graph.ingest.parallel)
+        fact.statement_key = fact.statement_id or fact.statement_key or digest(fact)
         fact.evidence_node = node_of(fact)
         if fact.statement_id:
             by_id[fact.statement_id] = fact
@@ -123,13 +124,13 @@ def as_evidence_of(duplicate: Fact, first: Fact) -> None:
     """Make a row that repeats ``first``'s triple from another sentence into more evidence of ``first``'s
     statement: a qualifier row restating its object, which adds no triple but the row's evidence node."""
     if not first.statement_id:
-        first.statement_id = _statement_digest(first)  # the IRI it would have anyway
+        first.statement_id = statement_digest(first)  # the IRI it would have anyway
     duplicate.qualifies = first.statement_id
     duplicate.subject_iri = None
     duplicate.predicate_iri = RDF_OBJECT
 
 
-def _statement_digest(fact: Fact) -> str:
+def statement_digest(fact: Fact) -> str:
     """A stable id for a statement without one: the same triple always gets the same IRI."""
     text = "\n".join(
         (fact.subject_iri, fact.predicate_iri, fact.object_value, fact.datatype_iri, fact.language)

@@ -30,9 +30,10 @@ class SourceDocument:
     name: str
     text: str
     sha256: str
-    _squeezed: str = field(default="", repr=False)
-    _pieces: set[str] = field(default_factory=set, repr=False)
-    _found: dict[str, bool] = field(default_factory=dict, repr=False)
+    # what contains() has learned: not part of what the document is
+    _squeezed: str = field(default="", repr=False, compare=False)
+    _pieces: set[str] = field(default_factory=set, repr=False, compare=False)
+    _found: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def slug(self) -> str:

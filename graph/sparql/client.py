@@ -15,13 +15,13 @@ from collections.abc import Generator, Mapping
 
 import httpx
 
+from graph.defaults import AUTH_SCHEMES  # noqa: F401 - the schemes auth_from_environment knows
 from graph.errors import KnowledgeGraphError
 from graph.sparql.guard import one_line
 from graph.sparql.query import declare_prefixes
 from graph.sparql.results import QueryResult, parse_results
 
 ENV_USER, ENV_PASSWORD, ENV_TOKEN = "KG_USER", "KG_PASSWORD", "KG_TOKEN"
-AUTH_SCHEMES = ("basic", "digest")
 
 # What to ask for, by query form: SPARQL results for SELECT and ASK, RDF for CONSTRUCT and DESCRIBE.
 # A store that finds SPARQL JSON acceptable for a graph answers a DESCRIBE in its own JSON dialect

@@ -18,10 +18,8 @@ Virtuoso and Jena are installed by .ci/run; where one is missing the tests skip,
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from decimal import Decimal
-from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
@@ -35,6 +33,7 @@ from graph.sparql.query import example_queries, run_query
 from graph.sparql.results import parse_results
 from tests.conftest import ROOT
 from tests.support.awkward import AWKWARD
+from tests.support.jena import missing, runnable_classpath
 from tests.support.servers import (
     KG,
     VIRTUOSO,
@@ -62,14 +61,6 @@ NORMALISATIONS = {
 }
 QUERIES = example_queries(QUERIES_DIR)
 QUERY_TIMEOUT = 120.0  # seconds; Virtuoso takes up to 10 s for 08 on a loaded machine
-IN_CI = os.environ.get("CI") == "true"
-
-
-def missing(what: str) -> None:
-    """Skip for a store this machine lacks; in CI, where .ci/run installs it, fail instead."""
-    if IN_CI:
-        pytest.fail(f"{what} (.ci/run installs it)")
-    pytest.skip(what)
 
 
 def kg(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -118,18 +109,10 @@ def virtuoso(tmp_path_factory):
 @pytest.fixture(scope="module")
 def jena(tmp_path_factory):
     """A function that runs a query with Jena's ``arq`` over graph.nt and returns its answer, if Jena runs here."""
-    classpath = jena_classpath()
+    classpath = runnable_classpath(tmp_path_factory.mktemp("jena"))
     if classpath is None:
         missing("Jena is not installed (apt-get install libapache-jena-java)")
-    folder = tmp_path_factory.mktemp("jena")
-    # Debian's jena-core 4.5.0 repackages Xerces as ``xerces.*`` but leaves out the regex message bundle, so
-    # Xerces' built-in datatypes fail to initialise ("internal error" in applyFacets1: the pattern facet
-    # cannot build its RegexParser without the bundle). An empty bundle is enough; its texts are only
-    # read to report a malformed pattern, and the built-in patterns are well formed.
-    bundle = folder / "bundle" / "xerces" / "impl" / "xpath" / "regex" / "message.properties"
-    bundle.parent.mkdir(parents=True)
-    bundle.write_text("# supplied by the ningbo-kg tests: Debian's jena-core lacks this resource bundle\n")
-    classpath = f"{folder / 'bundle'}{os.pathsep}{classpath}"
+    folder = tmp_path_factory.mktemp("jena-query")
 
     def run(text: str, prefixes: dict[str, str]):
         query = folder / "query.rq"
@@ -160,61 +143,6 @@ def jena(tmp_path_factory):
         causes = [line for line in lines if line.startswith(("Caused by", "Exception", "Error"))]
         missing(f"Debian's Jena ARQ does not run here: {(causes or lines or ['no output'])[-1][:200]}")
     return run
-
-
-def jena_classpath() -> str | None:
-    """Debian's Jena jars and their dependencies, without the logging bridges that loop into each other."""
-    jars = Path("/usr/share/java")
-    if shutil.which("java") is None or not (jars / "jena-arq.jar").exists():
-        return None
-    listing = subprocess.run(
-        [
-            "apt-cache",
-            "depends",
-            "--recurse",
-            "--no-recommends",
-            "--no-suggests",
-            "--no-conflicts",
-            "--no-breaks",
-            "--no-replaces",
-            "--no-enhances",
-            "libapache-jena-java",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    ).stdout
-    packages = {
-        line.strip() for line in listing.splitlines() if line and not line.startswith(" ") and "java" in line
-    }
-    files = subprocess.run(
-        ["dpkg", "-L", *sorted(packages)], capture_output=True, text=True, timeout=60
-    ).stdout
-    skip = (
-        "slf4j-jcl",
-        "slf4j-simple",
-        "slf4j-log4j",
-        "slf4j-jdk",
-        "slf4j-reload",
-        "slf4j-migrator",
-        "slf4j-ext",
-        "slf4j-android",
-        "jcl-over",
-        "jul-to",
-        "log4j-over",
-    )
-    chosen = sorted(
-        {
-            line
-            for line in files.splitlines()
-            if line.startswith(str(jars) + "/")
-            and line.endswith(".jar")
-            and line.count("/") == 4
-            and not line[:-4][-1].isdigit()
-            and not any(name in line for name in skip)
-        }
-    )
-    return ":".join(chosen) or None
 
 
 def canonical(term, store: str):

@@ -7,6 +7,7 @@ import io
 import json
 
 import networkx as nx
+import pytest
 
 from graph.analysis.centrality import analysis_csv, analysis_json, analyze, analyze_network
 from graph.explorer.network import network_view
@@ -84,3 +85,28 @@ def test_a_formula_in_a_label_is_neutralised_in_the_csv():
     network = entity_network([("a", "b")])
     network.nodes["a"]["label_en"] = "=HYPERLINK(1)"
     assert "'=HYPERLINK(1)" in analysis_csv(analyze_network(network))
+
+
+@pytest.mark.parametrize(
+    "network",
+    [
+        nx.karate_club_graph(),
+        nx.barabasi_albert_graph(2000, 3, seed=1),
+        nx.gnm_random_graph(300, 1500, seed=2),
+        nx.disjoint_union(nx.star_graph(12), nx.cycle_graph(5)),
+    ],
+    ids=["karate", "power-law", "random", "two-components"],
+)
+def test_eigenvector_centrality_gives_networkx_floats_exactly(network):
+    from graph.analysis.centrality import eigenvector_centrality
+
+    expected = nx.eigenvector_centrality(network, max_iter=1000, tol=1e-08)
+    found = eigenvector_centrality(network, max_iter=1000, tol=1e-08)
+    assert list(found) == list(expected) and found == expected
+
+
+def test_eigenvector_centrality_that_does_not_converge_says_so():
+    from graph.analysis.centrality import eigenvector_centrality
+
+    with pytest.raises(nx.PowerIterationFailedConvergence):
+        eigenvector_centrality(nx.barabasi_albert_graph(200, 2, seed=3), max_iter=2, tol=1e-12)

@@ -51,8 +51,11 @@ def convert(value: str, kind: str):
     """A cell as Neo4j would store it, or an AssertionError where neo4j-admin would fail the import."""
     if kind in ("long", "int", "short", "byte"):
         assert re.fullmatch(r"-?\d+", value), value
+        assert -(2**63) <= int(value) < 2**63, f"{value} overflows a Neo4j long"
         return int(value)
     if kind in ("double", "float"):
+        # what Java's Double.parseDouble reads (no "inf" or "nan")
+        assert re.fullmatch(r"[+-]?(?:NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)", value), value
         return float(value)
     if kind == "boolean":
         assert value in ("true", "false"), value
@@ -150,3 +153,49 @@ def test_figures_dates_and_counts_are_typed_properties(imported):
         assert expected in (value if array else [value]), (s.value, name)
         integers += 1
     assert integers > 20
+
+
+@pytest.mark.parametrize(
+    ("value", "datatype", "kind", "stored"),
+    [
+        ("2024-12-23+08:00", "date", "string", "2024-12-23+08:00"),  # Neo4j's date has no time zone
+        ("10000-01-01", "date", "string", "10000-01-01"),
+        ("100000000000000000000000", "integer", "string", "100000000000000000000000"),  # beyond a long
+        ("2024+08:00", "gYear", "string", "2024+08:00"),
+        ("2024", "gYear", "long", 2024),
+        ("INF", "double", "double", float("inf")),
+        ("-INF", "double", "double", float("-inf")),
+        ("2024-12-23", "date", "date", datetime.date(2024, 12, 23)),
+    ],
+)
+def test_a_typed_cell_holds_the_value_or_the_column_is_text(
+    value, datatype, kind, stored, write_csv, tmp_path
+):
+    from tests.conftest import EV, GOOD_ROWS
+
+    rows = [*GOOD_ROWS, f",zone,skos:altLabel,{value},{datatype},,,,{EV}"]
+    graph.build_and_export([write_csv(rows)], tmp_path / "out", formats=["nodes"], shapes=None)
+    header, records = read(tmp_path / "out" / "nodes.csv", {"ID", "LABEL"})
+    assert ("skos_altLabel", kind, False) in header
+    zone = next(record for record in records if record["ID"] == "zone")
+    assert zone["skos_altLabel"] == stored
+
+
+def test_nan_is_a_double_neo4j_reads(write_csv, tmp_path):
+    from tests.conftest import EV, GOOD_ROWS
+
+    rows = [*GOOD_ROWS, f",zone,skos:altLabel,NaN,double,,,,{EV}"]
+    graph.build_and_export([write_csv(rows)], tmp_path / "out", formats=["nodes"], shapes=None)
+    _, records = read(tmp_path / "out" / "nodes.csv", {"ID", "LABEL"})
+    value = next(record for record in records if record["ID"] == "zone")["skos_altLabel"]
+    assert value != value  # NaN
+
+
+def test_aliases_with_a_bar_or_a_backslash_are_whole_in_the_array(write_csv, tmp_path):
+    from tests.conftest import EV, GOOD_ROWS
+
+    rows = [*GOOD_ROWS, f",zone,skos:altLabel,c|d,,en,,,{EV}", f",zone,skos:altLabel,e\\f,,en,,,{EV}"]
+    graph.build_and_export([write_csv(rows)], tmp_path / "out", formats=["nodes"], shapes=None)
+    _, records = read(tmp_path / "out" / "nodes.csv", {"ID", "LABEL"})
+    zone = next(record for record in records if record["ID"] == "zone")
+    assert sorted(zone["aliases"]) == ["c|d", "e\\f"]

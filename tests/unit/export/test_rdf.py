@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 
 import pyoxigraph as ox
 import pytest
@@ -16,6 +15,7 @@ from graph.model.graph import KnowledgeGraph
 from graph.model.namespaces import graph_prefixes
 from graph.model.table import TripleTable
 from tests.conftest import EV, GOOD_ROWS, ROOT
+from tests.support.rdf_terms import as_our_turtle
 
 
 def xsd(name: str) -> str:
@@ -71,18 +71,8 @@ def oxigraph_text(kg: KnowledgeGraph, rdf_format: ox.RdfFormat) -> bytes:
         triples.append(ox.Triple(ox.NamedNode(subject), ox.NamedNode(p), obj))
     prefixes = None if rdf_format == ox.RdfFormat.N_TRIPLES else graph_prefixes(kg.prefixes, kg.base)
     text = ox.serialize(triples, format=rdf_format, prefixes=prefixes)
-    if prefixes is None:
-        return text
-
-    # the one difference: a local name ending in '\.' (which rdflib cannot read) is written as the full IRI
-    def full_iri(match: re.Match) -> bytes:
-        local = re.sub(rb"\\(.)", rb"\1", match.group(2)).decode()
-        return f"<{prefixes[match.group(1).decode()]}{local}>".encode()
-
-    return _DOT_LOCAL.sub(full_iri, text)
-
-
-_DOT_LOCAL = re.compile(rb"(?<=[\s(])([A-Za-z][A-Za-z0-9_-]*|):((?:[^\s\\<>\"]|\\.)*\\\.)(?=[\s;,])")
+    # the differences graph.export.rdf documents: forms rdflib would read back otherwise
+    return text if prefixes is None else as_our_turtle(text, prefixes)
 
 
 def oxigraph_triple(triple) -> ox.Triple:
