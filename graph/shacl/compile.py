@@ -24,6 +24,7 @@ import rdflib
 from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import SH
 
+from graph.errors import InputError
 from graph.model.namespaces import RDF_TYPE, RDFS_SUBCLASS
 from graph.shacl.sparql_plan import Join, SparqlQuery, sparql_plan
 from graph.shacl.types import CompiledShape, UnsupportedShapes, term_of
@@ -40,6 +41,14 @@ SUPPORTED = {
         "qualifiedValueShape qualifiedMinCount qualifiedMaxCount qualifiedValueShapesDisjoint closed "
         "ignoredProperties hasValue in message severity deactivated name description order group "
         "defaultValue sparql select prefixes declare prefix namespace target"
+    ).split()
+}
+#: the terms of validation reports, which a shapes graph may hold (as the test suite's files do): not shapes
+REPORT_TERMS = {
+    SH[name]
+    for name in (
+        "conforms result focusNode resultPath value sourceShape sourceConstraint sourceConstraintComponent "
+        "resultSeverity resultMessage detail shapesGraphWellFormed"
     ).split()
 }
 _PATH_KEYS = {SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath}
@@ -59,7 +68,7 @@ class CompiledShapes:
     def _check_supported(self) -> None:
         unknown = set()
         for _, p, o in self.graph:
-            if str(p).startswith(_SH) and p not in SUPPORTED and p not in _PATH_KEYS and p not in _LIST_TERMS:
+            if str(p).startswith(_SH) and p not in SUPPORTED | REPORT_TERMS | _PATH_KEYS:
                 unknown.add(p)
             if p == RDF.type and str(o).startswith(_SH) and o not in _KNOWN_TYPES:
                 unknown.add(o)
@@ -97,6 +106,7 @@ class CompiledShapes:
         path = g.value(node, SH.path)
         if path is not None:
             shape.path = self._path(path)
+            shape.path_node = path
             shape.path_iri = str(path) if isinstance(path, URIRef) else None
         for cls in g.objects(node, SH.targetClass):
             shape.targets.append(("class", term_of(cls)))
@@ -264,6 +274,8 @@ _KNOWN_TYPES = {
     SH.SPARQLConstraint,
     SH.SPARQLTarget,
     SH.PrefixDeclaration,
+    SH.ValidationReport,
+    SH.ValidationResult,
 }
 
 
@@ -288,3 +300,97 @@ def _regex_flags(flags: str) -> int:
 
 def _name(graph: rdflib.Graph, node) -> str:
     return node.n3(graph.namespace_manager) if isinstance(node, URIRef) else "a blank node"
+
+
+def query_text(graph: rdflib.Graph, node, key=SH.select) -> str:
+    """The query of ``node`` (its ``sh:select`` or ``sh:ask``) with the PREFIX lines its sh:prefixes declare."""
+    lines = []
+    for ontology in graph.objects(node, SH.prefixes):
+        for declaration in graph.objects(ontology, SH.declare):
+            lines.append(
+                f"PREFIX {graph.value(declaration, SH.prefix)}: <{graph.value(declaration, SH.namespace)}>"
+            )
+    return "\n".join([*lines, str(graph.value(node, key))])
+
+
+def check_sparql(shapes: rdflib.Graph) -> None:
+    """Refuse, for every engine and before anything runs, a SPARQL query of ``shapes`` that SHACL forbids.
+
+    SHACL pre-binds ``$this`` (and ``$value``, and a constraint component's parameters) by
+    substitution, and for that to be well defined a query must not use MINUS, VALUES or SERVICE,
+    must not assign a pre-bound variable with ``AS``, and its subqueries must return every
+    pre-bound variable (SHACL 5.6.1; the suite's ``sparql/pre-binding`` tests).
+    """
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    validators: dict[rdflib.term.Node, set[str]] = {}
+    for key in (SH.validator, SH.nodeValidator, SH.propertyValidator):
+        for component, validator in shapes.subject_objects(key):
+            names = {
+                _local_name(shapes.value(parameter, SH.path))
+                for parameter in shapes.objects(component, SH.parameter)
+            }
+            validators.setdefault(validator, set()).update(names)
+    for key in (SH.select, SH.ask):
+        for node in shapes.subjects(key, None):
+            bound = {"this", "shapesGraph", "currentShape", *validators.get(node, ())}
+            if key == SH.ask:
+                bound.add("value")
+            try:
+                tree = parseQuery(query_text(shapes, node, key))
+            except Exception as exc:
+                raise InputError(
+                    f"the shapes' SPARQL query {_name(shapes, node)} cannot be read: {_one_line(exc)}"
+                ) from None
+            problem = _forbidden(tree, bound)
+            if problem:
+                raise InputError(
+                    f"the shapes' SPARQL query {_name(shapes, node)} {problem}, which SHACL forbids "
+                    "(pre-binding, SHACL 5.6.1). Fix: rewrite the query without it"
+                )
+
+
+def _forbidden(tree, bound: set[str]) -> str | None:
+    """What in a parsed query breaks the pre-binding rules (None: nothing)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    def walk(node) -> str | None:
+        if isinstance(node, CompValue):
+            name = node.name
+            if name == "MinusGraphPattern":
+                return "uses MINUS"
+            if name == "ServiceGraphPattern":
+                return "uses SERVICE"
+            if name == "InlineData" or (name == "ValuesClause" and node.get("var") is not None):
+                return "uses VALUES"
+            if name == "Bind" and str(node.get("var")) in bound:
+                return f"assigns ${node.get('var')} with BIND"
+            for projected in node.get("projection") or ():
+                if isinstance(projected, CompValue) and str(projected.get("evar")) in bound:
+                    return f"assigns ${projected.get('evar')} with AS"
+            if name == "SubSelect" and node.get("projection"):
+                returned = {str(p.get("var")) for p in node["projection"] if p.get("var") is not None}
+                missing = sorted(bound - {"shapesGraph", "currentShape"} - returned)
+                if missing:
+                    return f"has a subquery that does not return ${missing[0]}"
+            items = node.values()
+        elif isinstance(node, (list, tuple)):
+            items = node
+        else:
+            return None
+        for item in items:
+            found = walk(item)
+            if found:
+                return found
+        return None
+
+    return walk(list(tree))
+
+
+def _local_name(iri) -> str:
+    text = str(iri)
+    return re.split(r"[#/:]", text)[-1]
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
 
-from rdflib import RDF, RDFS, XSD, Literal
+from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.namespace import SH
 
 from graph.ingest.cells import fast_literal_check
@@ -171,8 +171,17 @@ class Evaluation:
                     failed.add(focus[index])
                     continue
                 path_iri = path[0] if path else shape.path_iri
+                path_node = URIRef(path[0]) if path else shape.path_node
                 results.append(
-                    ShaclResult(focus[index], path_iri, value, component, shape.node, shape.severity)
+                    ShaclResult(
+                        focus[index],
+                        path_iri,
+                        value,
+                        component,
+                        shape.node,
+                        shape.severity,
+                        path_node=path_node,
+                    )
                 )
 
     def _sparql(self, shape: CompiledShape, query: SparqlQuery, focus: list[Term]) -> list[ShaclResult]:

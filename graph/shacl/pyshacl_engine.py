@@ -10,12 +10,24 @@ from graph.model.graph import KnowledgeGraph
 from graph.shacl.types import ShaclResult, term_of
 
 
-def pyshacl_results(graph: KnowledgeGraph, shapes: rdflib.Graph) -> list[ShaclResult]:
+def pyshacl_validate(
+    data: rdflib.Graph, shapes: rdflib.Graph, allow_warnings: bool = False
+) -> tuple[bool, rdflib.Graph, str]:
+    """:func:`pyshacl.validate` as this project runs it: no inference, SHACL-AF (SPARQL targets) on.
+
+    The caller has checked the shapes' SPARQL first (:func:`graph.shacl.check_sparql`): pyshacl
+    itself would run a SERVICE clause, which makes a network request.
+    """
     import pyshacl  # imported here: it is slow to import and only this function needs it
 
-    _conforms, report, _text = pyshacl.validate(
-        graph.to_rdflib(), shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    return pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=allow_warnings
     )
+
+
+def pyshacl_results(graph: KnowledgeGraph, shapes: rdflib.Graph) -> list[ShaclResult]:
+    """The results pyshacl finds on ``graph``."""
+    _conforms, report, _text = pyshacl_validate(graph.to_rdflib(), shapes, allow_warnings=True)
     results = []
     top = (
         r
@@ -38,6 +50,8 @@ def pyshacl_results(graph: KnowledgeGraph, shapes: rdflib.Graph) -> list[ShaclRe
                 shape=report.value(result, SH.sourceShape),
                 severity=str(report.value(result, SH.resultSeverity)),
                 message=message,
+                path_node=path,
+                constraint=constraint,
             )
         )
     return results
