@@ -36,7 +36,10 @@ def table_of(graph: rdflib.Graph) -> TripleTable:
 def node_of(term: Term) -> rdflib.term.Node:
     """The rdflib node of a :data:`Term` (the inverse of :func:`graph.shacl.types.term_of`)."""
     if isinstance(term, tuple):
-        return rdflib_literal(*term)
+        lexical, datatype, language = term
+        if language or not datatype:
+            return rdflib_literal(*term)
+        return Literal(lexical, datatype=URIRef(datatype), normalize=False)  # the lexical form as it was
     if term.startswith("_:"):
         return BNode(term[2:])
     return URIRef(term)
@@ -62,7 +65,7 @@ def report_graph(
         report.add((node, SH.focusNode, node_of(result.focus)))
         path = result.path_node if result.path_node is not None else result.path
         if path is not None:
-            path = URIRef(path) if isinstance(path, str) else path
+            path = path if isinstance(path, rdflib.term.Node) else URIRef(path)
             report.add((node, SH.resultPath, path))
             if isinstance(path, BNode):
                 _copy_path(shapes, path, report)
@@ -91,15 +94,18 @@ def report_graph(
     return conforms, report, text
 
 
+_PATH_KEYS = (SH.inversePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath, SH.alternativePath)
+
+
 def _copy_path(shapes: rdflib.Graph, node: BNode, report: rdflib.Graph) -> None:
-    """The triples of a path expression (blank nodes and lists), copied from the shapes graph."""
-    todo, seen = [node], set()
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        for p, o in shapes.predicate_objects(current):
-            report.add((current, p, o))
-            if isinstance(o, BNode):
-                todo.append(o)
+    """The triples of a path expression, copied from the shapes graph as the engine reads it (a
+    list is a sequence path; else the first path key in the order of ``_PATH_KEYS``)."""
+    if (node, RDF.first, None) in shapes:
+        keys: tuple = (RDF.first, RDF.rest)
+    else:
+        keys = next(((key,) for key in _PATH_KEYS if (node, key, None) in shapes), ())
+    for key in keys:
+        value = shapes.value(node, key)
+        report.add((node, key, value))
+        if isinstance(value, BNode):
+            _copy_path(shapes, value, report)

@@ -48,7 +48,7 @@ REPORT_TERMS = {
     SH[name]
     for name in (
         "conforms result focusNode resultPath value sourceShape sourceConstraint sourceConstraintComponent "
-        "resultSeverity resultMessage detail shapesGraphWellFormed"
+        "resultSeverity resultMessage detail shapesGraphWellFormed shapesGraph suggestedShapesGraph"
     ).split()
 }
 _PATH_KEYS = {SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath}
@@ -68,9 +68,9 @@ class CompiledShapes:
     def _check_supported(self) -> None:
         unknown = set()
         for _, p, o in self.graph:
-            if str(p).startswith(_SH) and p not in SUPPORTED | REPORT_TERMS | _PATH_KEYS:
+            if p in _SHACL_TERMS and p not in SUPPORTED | REPORT_TERMS | _PATH_KEYS:
                 unknown.add(p)
-            if p == RDF.type and str(o).startswith(_SH) and o not in _KNOWN_TYPES:
+            if p == RDF.type and o in _SHACL_TERMS and o not in _KNOWN_TYPES:
                 unknown.add(o)
         if unknown:
             names = ", ".join(sorted(f"sh:{str(term)[len(_SH) :]}" for term in unknown))
@@ -229,23 +229,22 @@ class CompiledShapes:
                     "engine does not implement; validate with pyshacl instead (--shacl pyshacl)"
                 )
             messages = sorted(str(m) for m in g.objects(constraint, SH.message))
-            out.append(
-                ("Sparql", SparqlQuery(self._query_text(constraint), messages[0] if messages else None))
-            )
+            text = self._query_text(constraint)
+            if re.search(r"\$PATH\b", text):
+                if shape.path_node is None:
+                    raise UnsupportedShapes(
+                        f"{_name(g, node)} is not a property shape, yet its SPARQL constraint uses $PATH"
+                    )
+                path = sparql_path(g, shape.path_node)
+                text = re.sub(r"\$PATH\b", lambda _match, path=path: path, text)
+            out.append(("Sparql", SparqlQuery(text, messages[0] if messages else None, constraint)))
         for prop in g.objects(node, SH.property):
             out.append(("Property", self.shape(prop)))
         return out
 
     def _query_text(self, node) -> str:
         """The sh:select of ``node`` with the PREFIX lines its sh:prefixes declare."""
-        g = self.graph
-        lines = []
-        for ontology in g.objects(node, SH.prefixes):
-            for declaration in g.objects(ontology, SH.declare):
-                lines.append(
-                    f"PREFIX {g.value(declaration, SH.prefix)}: <{g.value(declaration, SH.namespace)}>"
-                )
-        return "\n".join([*lines, str(g.value(node, SH.select))])
+        return query_text(self.graph, node)
 
     def sparql_predicates(self) -> tuple[set[str], dict[str, list[Join]]] | None:
         """Which triples the SPARQL queries of the shapes read (see :func:`sparql_plan`)."""
@@ -260,13 +259,16 @@ class CompiledShapes:
         wanted = {RDF_TYPE, RDFS_SUBCLASS}
         for shape in self._shapes.values():
             wanted.update(_path_predicates(shape.path))
+            wanted.update(value for kind, value in shape.targets if kind in ("subjectsOf", "objectsOf"))
             for kind, argument in shape.constraints:
                 if kind in ("Equals", "Disjoint", "LessThan", "LessThanOrEquals"):
                     wanted.add(argument)
         return wanted
 
 
-_LIST_TERMS = {RDF.first, RDF.rest}
+#: every term of the SHACL vocabulary (Core, SPARQL, Advanced Features, JavaScript); other sh: terms
+#: name no feature and are ignored, as SHACL ignores unknown properties
+_SHACL_TERMS = {SH[name] for name in SH.__annotations__}
 _KNOWN_TYPES = {
     SH.NodeShape,
     SH.PropertyShape,
@@ -302,10 +304,32 @@ def _name(graph: rdflib.Graph, node) -> str:
     return node.n3(graph.namespace_manager) if isinstance(node, URIRef) else "a blank node"
 
 
+def sparql_path(graph: rdflib.Graph, node) -> str:
+    """A SHACL path in SPARQL property path syntax (what ``$PATH`` stands for in a query)."""
+    if isinstance(node, URIRef):
+        return f"<{node}>"
+    if (node, RDF.first, None) in graph:
+        return "(" + "/".join(sparql_path(graph, item) for item in graph.items(node)) + ")"
+    inner = graph.value(node, SH.inversePath)
+    if inner is not None:
+        return f"^({sparql_path(graph, inner)})"
+    for key, mark in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        inner = graph.value(node, key)
+        if inner is not None:
+            return f"({sparql_path(graph, inner)}){mark}"
+    alternatives = graph.value(node, SH.alternativePath)
+    if alternatives is not None:
+        return "(" + "|".join(sparql_path(graph, item) for item in graph.items(alternatives)) + ")"
+    raise UnsupportedShapes(f"the shapes use a path the fast SHACL engine cannot read: {_name(graph, node)}")
+
+
 def query_text(graph: rdflib.Graph, node, key=SH.select) -> str:
     """The query of ``node`` (its ``sh:select`` or ``sh:ask``) with the PREFIX lines its sh:prefixes declare."""
     lines = []
-    for ontology in graph.objects(node, SH.prefixes):
+    ontologies = list(graph.objects(node, SH.prefixes))
+    for ontology in ontologies:  # and the ontologies they import (owl:imports), each once
+        ontologies += [o for o in graph.objects(ontology, rdflib.OWL.imports) if o not in ontologies]
+    for ontology in ontologies:
         for declaration in graph.objects(ontology, SH.declare):
             lines.append(
                 f"PREFIX {graph.value(declaration, SH.prefix)}: <{graph.value(declaration, SH.namespace)}>"

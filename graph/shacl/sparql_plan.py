@@ -15,20 +15,63 @@ from graph.shacl.types import UnsupportedShapes
 
 
 class SparqlQuery:
-    """A SELECT query of a shape, ``$this`` read as an ordinary variable; which predicates it reads."""
+    """A SELECT query of a shape, ``$this`` read as an ordinary variable; which predicates it reads.
 
-    def __init__(self, text: str, message: str | None = None):
+    ``join`` tells whether one run for all focus nodes, its solutions matched to them by ``?this``,
+    gives what SHACL's pre-binding of ``$this`` gives for each: so when ``$this`` is bound by a
+    triple pattern of the query's top-level group and appears elsewhere only in that group's
+    FILTERs, and nothing (GROUP BY, LIMIT ...) works on the solutions of all nodes together.
+    Otherwise the query runs once per focus node with ``$this`` substituted."""
+
+    def __init__(self, text: str, message: str | None = None, node=None):
         from rdflib.plugins.sparql import prepareQuery
+        from rdflib.plugins.sparql.parser import parseQuery
 
+        self.node = node  # the constraint (or target) in the shapes graph
         self.text = re.sub(r"\$(this|value|path|failure)\b", r"?\1", text)
         self.message = message
+        if re.search(r"[?$](shapesGraph|currentShape)\b", self.text):
+            raise UnsupportedShapes(
+                "a SPARQL query of the shapes uses $shapesGraph or $currentShape, which the fast SHACL "
+                "engine does not implement; validate with pyshacl instead (--shacl pyshacl)"
+            )
         try:
             algebra = prepareQuery(self.text).algebra
+            tree = parseQuery(self.text)
         except Exception as exc:
             raise UnsupportedShapes(f"a SPARQL query of the shapes cannot be read: {exc}") from None
         self.projects_this = any(str(v) == "this" for v in algebra.get("PV", ()))
+        self.join = self.projects_this and _join_safe(tree[1])
         self.predicates = _algebra_predicates(algebra)
         self.patterns, self.unprunable = _required_patterns(algebra)
+
+
+def _join_safe(query) -> bool:
+    """See :class:`SparqlQuery` (``join``)."""
+    from rdflib.term import Variable
+
+    this = Variable("this")
+
+    def mentions(node) -> bool:
+        if node == this and isinstance(node, Variable):
+            return True
+        if isinstance(node, dict):
+            return any(mentions(v) for v in node.values())
+        if isinstance(node, (list, tuple)):
+            return any(mentions(v) for v in node)
+        return False
+
+    if query.name != "SelectQuery" or any(
+        query.get(key) for key in ("groupby", "having", "orderby", "limitoffset")
+    ):
+        return False
+    bound = False
+    for part in query["where"].get("part") or ():
+        if part.name == "TriplesBlock":
+            bound = bound or mentions(part)
+        elif part.name != "Filter" and mentions(part):
+            return False
+    return bound
 
 
 #: how a predicate's triples may be cut down: keep (subject, value) when the term at ``position``

@@ -7,6 +7,7 @@ pyoxigraph store of just the triples they read.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
@@ -27,7 +28,7 @@ from graph.model.namespaces import (
 )
 from graph.model.ntriples import ntriples_lines
 from graph.model.table import TripleTable
-from graph.shacl.types import Term
+from graph.shacl.types import Term, UnsupportedShapes
 
 
 class StatementNodes(Sequence):
@@ -361,8 +362,32 @@ class TableView:
     def store(self):
         """A pyoxigraph store of the triples the SPARQL queries read."""
         if self._store is None:
-            self._store = ntriples_store(ntriples_lines(self._store_triples()))
+            blank: list[tuple[str, str, Term]] = []  # the bulk loader renames blank nodes: added one by one
+
+            def named() -> Iterator[tuple[str, str, Term]]:
+                for triple in self._store_triples():
+                    if triple[0].startswith("_:") or (
+                        isinstance(triple[2], str) and triple[2].startswith("_:")
+                    ):
+                        blank.append(triple)
+                    else:
+                        yield triple
+
+            self._store = ntriples_store(ntriples_lines(named()))
+            for s, p, o in blank:
+                self._store.add(_quad(s, p, o))
         return self._store
+
+    def select_for(self, query, node: Term) -> Iterator[dict[str, Term]]:
+        """The solutions of a SELECT query with ``$this`` pre-bound to ``node`` (see :func:`prebind`)."""
+        solutions = self.store().query(prebind(query.text, node))
+        variables = solutions.variables
+        for solution in solutions:
+            yield {
+                variable.value: _from_oxigraph(value, keep_literals=True)
+                for variable in variables
+                if (value := solution[variable]) is not None
+            }
 
     def select(self, query) -> Iterator[dict[str, Term]]:
         """The solutions of a SELECT query (a compiled :class:`~graph.shacl.compile.SparqlQuery`)."""
@@ -552,6 +577,84 @@ def _stored_form(term: tuple[str, str, str]):
 
 
 _STORED: dict[tuple[str, str, str], object] = {}
+
+
+# the parts of a query where "?this" is no variable (strings, IRIs, comments), and the tokens that
+# begin and end a projection
+_QUERY_TOKENS = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r"|<[^<>\s\"{}|^`\\]*>|#[^\n]*|\bSELECT\b|\bWHERE\b|\{|\bbound\s*\(\s*[?$]this\s*\)|[?$]this\b",
+    re.IGNORECASE,
+)
+
+
+def prebind(text: str, node: Term) -> str:
+    """The query ``text`` with every ``?this`` replaced by ``node``, as SHACL pre-binds ``$this``
+    (in every group, FILTER, BIND and subquery alike; Oxigraph's own substitution binds the
+    variable only at the top). A projected ``?this`` becomes ``(node AS ?this)``."""
+    if isinstance(node, str) and node.startswith("_:"):
+        raise UnsupportedShapes(
+            "a SPARQL constraint needs $this pre-bound to a blank node, which a query cannot name; the "
+            "fast SHACL engine does not implement this: validate with pyshacl instead (--shacl pyshacl)"
+        )
+    constant = _sparql_term(node)
+    projecting = False
+    selects = 0
+
+    def replace(match: re.Match) -> str:
+        nonlocal projecting, selects
+        token = match.group(0)
+        upper = token.upper()
+        if upper == "SELECT":
+            projecting = True
+            selects += 1
+        elif upper == "WHERE" or token == "{":
+            projecting = False
+        elif upper.startswith("BOUND"):
+            return "(true)"
+        elif token[0] in "?$" and token[1:] == "this":
+            if not projecting:
+                return constant
+            # a subquery's projected $this becomes a variable of its own (the outer query binds ?this)
+            return (
+                f"({constant} AS ?this)" if selects == 1 else f"({constant} AS ?this_in_subquery_{selects})"
+            )
+        return token
+
+    return _QUERY_TOKENS.sub(replace, text)
+
+
+def _sparql_term(term: Term) -> str:
+    if isinstance(term, tuple):
+        lexical, datatype, language = term
+        quoted = (
+            '"'
+            + lexical.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+            + '"'
+        )
+        if language:
+            return f"{quoted}@{language}"
+        return f"{quoted}^^<{datatype}>" if datatype else quoted
+    return f"<{term}>"
+
+
+def _oxigraph_term(term: Term):
+    import pyoxigraph as ox
+
+    if isinstance(term, tuple):
+        lexical, datatype, language = term
+        if language:
+            return ox.Literal(lexical, language=language)
+        return ox.Literal(lexical, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(lexical)
+    if term.startswith("_:"):
+        return ox.BlankNode(term[2:])
+    return ox.NamedNode(term)
+
+
+def _quad(s: str, p: str, o: Term):
+    import pyoxigraph as ox
+
+    return ox.Quad(_oxigraph_term(s), ox.NamedNode(p), _oxigraph_term(o))
 
 
 def _from_oxigraph(term, keep_literals: bool = False) -> Term:
