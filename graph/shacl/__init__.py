@@ -85,12 +85,10 @@ def shacl_results(graph: KnowledgeGraph, shapes: rdflib.Graph, engine: str = "au
     check_sparql(shapes)
     if chosen == "fast":
         try:
-            compiled = CompiledShapes(shapes)
+            return fast_results(CompiledShapes(shapes), graph.table)
         except UnsupportedShapes:
             if engine != "auto":
                 raise
-        else:
-            return fast_results(compiled, graph.table)
     return pyshacl_results(graph, shapes)
 
 
@@ -132,15 +130,13 @@ def validate(
         raise InputError(f"unknown SHACL engine {engine!r}; use one of {', '.join(ENGINES)}")
     refuse_service(shapes)
     check_sparql(shapes)
-    compiled = None
-    if engine != "pyshacl" and (engine == "fast" or len(data) > PYSHACL_LIMIT):
+    if engine == "fast" or (engine == "auto" and len(data) > PYSHACL_LIMIT):
         try:
-            compiled = CompiledShapes(shapes)
+            results = fast_results(CompiledShapes(shapes), table_of(data))
         except UnsupportedShapes:
             if engine == "fast":
                 raise
-    if compiled is None:
-        return pyshacl_validate(data, shapes, allow_warnings)
-    results = fast_results(compiled, table_of(data))
-    failing = [r for r in results if not allow_warnings or r.severity == str(_SH.Violation)]
-    return report_graph(results, shapes, conforms=not failing)
+        else:
+            failing = [r for r in results if not allow_warnings or r.severity == str(_SH.Violation)]
+            return report_graph(results, shapes, conforms=not failing)
+    return pyshacl_validate(data, shapes, allow_warnings)

@@ -72,7 +72,7 @@ def report_graph(
         if result.value is not None:
             report.add((node, SH.value, node_of(result.value)))
         report.add((node, SH.sourceShape, result.shape))
-        component = SH[result.component]
+        component = URIRef(result.component) if ":" in result.component else SH[result.component]
         report.add((node, SH.sourceConstraintComponent, component))
         report.add((node, SH.resultSeverity, URIRef(result.severity)))
         if result.constraint is not None:

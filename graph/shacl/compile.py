@@ -17,6 +17,7 @@ This module compiles the shapes; :mod:`graph.shacl.view` reads the graph,
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 
@@ -40,7 +41,8 @@ SUPPORTED = {
         "flags languageIn uniqueLang equals disjoint lessThan lessThanOrEquals not and or xone "
         "qualifiedValueShape qualifiedMinCount qualifiedMaxCount qualifiedValueShapesDisjoint closed "
         "ignoredProperties hasValue in message severity deactivated name description order group "
-        "defaultValue sparql select prefixes declare prefix namespace target"
+        "defaultValue sparql select prefixes declare prefix namespace target "
+        "parameter validator nodeValidator propertyValidator ask optional labelTemplate"
     ).split()
 }
 #: the terms of validation reports, which a shapes graph may hold (as the test suite's files do): not shapes
@@ -61,6 +63,7 @@ class CompiledShapes:
         self.graph = shapes
         self._shapes: dict[rdflib.term.Node, CompiledShape] = {}
         self._check_supported()
+        self.components = self._components()
         self.top = [self.shape(node) for node in self._targeted()]
 
     # ------------------------------------------------------------------ compiling
@@ -78,6 +81,26 @@ class CompiledShapes:
                 f"the shapes use {names}, which the fast SHACL engine does not implement; "
                 "validate with pyshacl instead (--shacl pyshacl)"
             )
+
+    def _components(self) -> list[tuple[rdflib.term.Node, list[tuple[URIRef, bool]]]]:
+        """The SPARQL-based constraint components: (component, [(parameter path, optional)])."""
+        g = self.graph
+        classes, todo = {SH.ConstraintComponent}, [SH.ConstraintComponent]
+        while todo:  # and the classes declared its subclasses in the shapes graph
+            for sub in g.subjects(RDFS.subClassOf, todo.pop()):
+                if sub not in classes:
+                    classes.add(sub)
+                    todo.append(sub)
+        found = []
+        for component in sorted({c for cls in classes for c in g.subjects(RDF.type, cls)}, key=str):
+            parameters = [
+                (g.value(parameter, SH.path), g.value(parameter, SH.optional) == Literal(True))
+                for parameter in g.objects(component, SH.parameter)
+            ]
+            if any(not isinstance(path, URIRef) for path, _ in parameters):
+                raise UnsupportedShapes(f"{_name(g, component)} has a parameter whose sh:path is not an IRI")
+            found.append((component, parameters))
+        return found
 
     def _targeted(self) -> list[rdflib.term.Node]:
         nodes = set()
@@ -238,8 +261,49 @@ class CompiledShapes:
                 path = sparql_path(g, shape.path_node)
                 text = re.sub(r"\$PATH\b", lambda _match, path=path: path, text)
             out.append(("Sparql", SparqlQuery(text, messages[0] if messages else None, constraint)))
+        out += self._component_constraints(node, shape)
         for prop in g.objects(node, SH.property):
             out.append(("Property", self.shape(prop)))
+        return out
+
+    def _component_constraints(self, node, shape: CompiledShape) -> list[tuple]:
+        """A ("Component", ...) check for each SPARQL-based constraint component whose mandatory
+        parameters ``node`` gives values to (one per combination of values), with the validator
+        SHACL picks for the kind of shape; a component without a suitable validator is ignored."""
+        g = self.graph
+        out = []
+        for component, parameters in self.components:
+            values = {path: list(g.objects(node, path)) for path, _ in parameters}
+            if not parameters or any(not values[path] for path, optional in parameters if not optional):
+                continue
+            specific = SH.propertyValidator if shape.path_node is not None else SH.nodeValidator
+            validator = g.value(component, specific) or g.value(component, SH.validator)
+            if validator is None:
+                continue
+            ask = g.value(validator, SH.ask) is not None
+            if not ask and g.value(validator, SH.select) is None:
+                raise UnsupportedShapes(
+                    f"{_name(g, component)} has a validator without sh:ask or sh:select, which the fast "
+                    "SHACL engine does not implement; validate with pyshacl instead (--shacl pyshacl)"
+                )
+            text = query_text(g, validator, SH.ask if ask else SH.select)
+            if re.search(r"\$PATH\b", text):
+                if shape.path_node is None:
+                    continue
+                path = sparql_path(g, shape.path_node)
+                text = re.sub(r"\$PATH\b", lambda _match, path=path: path, text)
+            messages = sorted(str(m) for m in g.objects(validator, SH.message)) or sorted(
+                str(m) for m in g.objects(component, SH.message)
+            )
+            names = [(_local_name(path), values[path] or [None]) for path, _ in parameters]
+            for combination in itertools.product(*(choices for _, choices in names)):
+                bound = {
+                    name: term_of(value)
+                    for (name, _), value in zip(names, combination, strict=True)
+                    if value is not None
+                }
+                query = SparqlQuery(text, messages[0] if messages else None, None, ask=ask, bound=bound)
+                out.append(("Component", (str(component), query)))
         return out
 
     def _query_text(self, node) -> str:
@@ -251,6 +315,7 @@ class CompiledShapes:
         queries = []
         for shape in self._shapes.values():
             queries += [argument for kind, argument in shape.constraints if kind == "Sparql"]
+            queries += [argument[1] for kind, argument in shape.constraints if kind == "Component"]
             queries += [value for kind, value in shape.targets if kind == "sparql"]
         return sparql_plan(queries)
 
@@ -278,6 +343,10 @@ _KNOWN_TYPES = {
     SH.PrefixDeclaration,
     SH.ValidationReport,
     SH.ValidationResult,
+    SH.ConstraintComponent,
+    SH.Parameter,
+    SH.SPARQLAskValidator,
+    SH.SPARQLSelectValidator,
 }
 
 

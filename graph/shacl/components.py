@@ -156,8 +156,18 @@ class Evaluation:
                     bad = self.failing(argument, list(dict.fromkeys(chain.from_iterable(values))))
                     failed.update(f for f, vs in zip(focus, values, strict=True) if any(v in bad for v in vs))
                 continue
-            if kind == "Sparql":
-                found = self._sparql(shape, argument, focus)
+            if kind == "Component" and argument[1].ask:
+                found = self._ask(shape, *argument, focus, values)
+                if results is not None:
+                    results.extend(found)
+                else:
+                    failed.update(r.focus for r in found)
+                continue
+            if kind in ("Sparql", "Component"):
+                if kind == "Component":
+                    found = self._sparql(shape, argument[1], focus, argument[0])
+                else:
+                    found = self._sparql(shape, argument, focus)
                 if results is not None:
                     results.extend(found)
                 else:
@@ -183,8 +193,39 @@ class Evaluation:
                     )
                 )
 
-    def _sparql(self, shape: CompiledShape, query: SparqlQuery, focus: list[Term]) -> list[ShaclResult]:
-        """pyshacl's reading of a SPARQL constraint: each solution for a focus node is a result."""
+    def _ask(
+        self, shape: CompiledShape, component: str, query: SparqlQuery, focus, values
+    ) -> list[ShaclResult]:
+        """An ASK validator: a result for each value node for which the query answers false."""
+        results = []
+        for node, found in zip(focus, values, strict=True):
+            for value in found:
+                if not self.view.ask_for(query, node, value):
+                    fill = {**query.bound, "this": node, "value": value}
+                    message = None if query.message is None else _fill(query.message, fill)
+                    results.append(
+                        ShaclResult(
+                            node,
+                            shape.path_iri,
+                            value,
+                            component,
+                            shape.node,
+                            shape.severity,
+                            message,
+                            path_node=shape.path_node,
+                        )
+                    )
+        return results
+
+    def _sparql(
+        self,
+        shape: CompiledShape,
+        query: SparqlQuery,
+        focus: list[Term],
+        component: str = "SPARQLConstraintComponent",
+    ) -> list[ShaclResult]:
+        """pyshacl's reading of a SPARQL constraint (or a SELECT validator of ``component``): each
+        solution for a focus node is a result."""
         by_focus: dict[int, list[dict]] = {}
         if query.join:  # one run for all focus nodes (see SparqlQuery)
             position = {node: i for i, node in enumerate(focus)}
@@ -224,6 +265,7 @@ class Evaluation:
                         continue
                     seen.append(key)
                     fill = {
+                        **query.bound,
                         **bindings,
                         **{
                             k: v
@@ -240,7 +282,7 @@ class Evaluation:
                         this,
                         path_iri,
                         value,
-                        "SPARQLConstraintComponent",
+                        component,
                         shape.node,
                         shape.severity,
                         message,

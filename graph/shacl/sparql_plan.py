@@ -11,7 +11,7 @@ import re
 
 from rdflib import URIRef
 
-from graph.shacl.types import UnsupportedShapes
+from graph.shacl.types import Term, UnsupportedShapes
 
 
 class SparqlQuery:
@@ -23,12 +23,22 @@ class SparqlQuery:
     FILTERs, and nothing (GROUP BY, LIMIT ...) works on the solutions of all nodes together.
     Otherwise the query runs once per focus node with ``$this`` substituted."""
 
-    def __init__(self, text: str, message: str | None = None, node=None):
+    def __init__(
+        self,
+        text: str,
+        message: str | None = None,
+        node=None,
+        ask: bool = False,
+        bound: dict[str, Term] | None = None,
+    ):
         from rdflib.plugins.sparql import prepareQuery
         from rdflib.plugins.sparql.parser import parseQuery
 
         self.node = node  # the constraint (or target) in the shapes graph
-        self.text = re.sub(r"\$(this|value|path|failure)\b", r"?\1", text)
+        self.ask = ask  # an ASK validator of a constraint component (else a SELECT query)
+        self.bound = bound or {}  # the constraint component's parameters, pre-bound
+        names = "|".join(["this", "value", "path", "failure", *map(re.escape, self.bound)])
+        self.text = re.sub(rf"\$({names})\b", r"?\1", text)
         self.message = message
         if re.search(r"[?$](shapesGraph|currentShape)\b", self.text):
             raise UnsupportedShapes(
@@ -41,7 +51,7 @@ class SparqlQuery:
         except Exception as exc:
             raise UnsupportedShapes(f"a SPARQL query of the shapes cannot be read: {exc}") from None
         self.projects_this = any(str(v) == "this" for v in algebra.get("PV", ()))
-        self.join = self.projects_this and _join_safe(tree[1])
+        self.join = self.projects_this and not self.bound and _join_safe(tree[1])
         self.predicates = _algebra_predicates(algebra)
         self.patterns, self.unprunable = _required_patterns(algebra)
 

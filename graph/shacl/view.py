@@ -380,7 +380,7 @@ class TableView:
 
     def select_for(self, query, node: Term) -> Iterator[dict[str, Term]]:
         """The solutions of a SELECT query with ``$this`` pre-bound to ``node`` (see :func:`prebind`)."""
-        solutions = self.store().query(prebind(query.text, node))
+        solutions = self.store().query(prebind(query.text, {**query.bound, "this": node}))
         variables = solutions.variables
         for solution in solutions:
             yield {
@@ -410,6 +410,10 @@ class TableView:
             value = solution[this]
             if value is not None:
                 yield _from_oxigraph(value)
+
+    def ask_for(self, query, node: Term, value: Term) -> bool:
+        """The answer of an ASK validator with ``$this`` and ``$value`` pre-bound."""
+        return bool(self.store().query(prebind(query.text, {**query.bound, "this": node, "value": value})))
 
     def _store_triples(self) -> Iterable[tuple[str, str, Term]]:
         """The triples the SPARQL queries can read (see :func:`graph.shacl.compile.sparql_plan`)."""
@@ -579,25 +583,30 @@ def _stored_form(term: tuple[str, str, str]):
 _STORED: dict[tuple[str, str, str], object] = {}
 
 
-# the parts of a query where "?this" is no variable (strings, IRIs, comments), and the tokens that
-# begin and end a projection
-_QUERY_TOKENS = re.compile(
+# the parts of a query where a variable's name is no variable (strings, IRIs, comments), and the
+# tokens that begin and end a projection
+_QUERY_TOKENS = (
     r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r"|<[^<>\s\"{}|^`\\]*>|#[^\n]*|\bSELECT\b|\bWHERE\b|\{|\bbound\s*\(\s*[?$]this\s*\)|[?$]this\b",
-    re.IGNORECASE,
+    r"|<[^<>\s\"{}|^`\\]*>|#[^\n]*|\bSELECT\b|\bWHERE\b|\{"
 )
 
 
-def prebind(text: str, node: Term) -> str:
-    """The query ``text`` with every ``?this`` replaced by ``node``, as SHACL pre-binds ``$this``
-    (in every group, FILTER, BIND and subquery alike; Oxigraph's own substitution binds the
-    variable only at the top). A projected ``?this`` becomes ``(node AS ?this)``."""
-    if isinstance(node, str) and node.startswith("_:"):
-        raise UnsupportedShapes(
-            "a SPARQL constraint needs $this pre-bound to a blank node, which a query cannot name; the "
-            "fast SHACL engine does not implement this: validate with pyshacl instead (--shacl pyshacl)"
-        )
-    constant = _sparql_term(node)
+def prebind(text: str, bindings: dict[str, Term]) -> str:
+    """The query ``text`` with each variable of ``bindings`` replaced by its value, as SHACL
+    pre-binds ``$this`` (and ``$value`` and a component's parameters): in every group, FILTER,
+    BIND and subquery alike (Oxigraph's own substitution binds a variable only at the top).
+    ``bound(?x)`` becomes true; a projected ``?x`` becomes ``(value AS ?x)``."""
+    for value in bindings.values():
+        if isinstance(value, str) and value.startswith("_:"):
+            raise UnsupportedShapes(
+                "a SPARQL query needs a variable pre-bound to a blank node, which a query cannot name; the "
+                "fast SHACL engine does not implement this: validate with pyshacl instead (--shacl pyshacl)"
+            )
+    names = "|".join(map(re.escape, bindings))
+    tokens = re.compile(
+        rf"{_QUERY_TOKENS}|\bbound\s*\(\s*[?$](?:{names})\s*\)|[?$](?:{names})\b", re.IGNORECASE
+    )
+    constants = {name: _sparql_term(value) for name, value in bindings.items()}
     projecting = False
     selects = 0
 
@@ -612,16 +621,16 @@ def prebind(text: str, node: Term) -> str:
             projecting = False
         elif upper.startswith("BOUND"):
             return "(true)"
-        elif token[0] in "?$" and token[1:] == "this":
+        elif token[0] in "?$" and token[1:] in constants:
+            constant = constants[token[1:]]
             if not projecting:
                 return constant
-            # a subquery's projected $this becomes a variable of its own (the outer query binds ?this)
-            return (
-                f"({constant} AS ?this)" if selects == 1 else f"({constant} AS ?this_in_subquery_{selects})"
-            )
+            # a subquery's projected variable becomes one of its own (the outer query binds the name)
+            name = token[1:] if selects == 1 else f"{token[1:]}_in_subquery_{selects}"
+            return f"({constant} AS ?{name})"
         return token
 
-    return _QUERY_TOKENS.sub(replace, text)
+    return tokens.sub(replace, text)
 
 
 def _sparql_term(term: Term) -> str:

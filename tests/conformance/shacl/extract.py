@@ -19,7 +19,9 @@ HERE = Path(__file__).resolve().parent
 def main(checkout: Path) -> None:
     tests = checkout / "data-shapes-test-suite" / "tests"
     if not (tests / "manifest.ttl").is_file():
-        sys.exit(f"{checkout}: not a checkout of w3c/data-shapes (no data-shapes-test-suite/tests/manifest.ttl)")
+        sys.exit(
+            f"{checkout}: not a checkout of w3c/data-shapes (no data-shapes-test-suite/tests/manifest.ttl)"
+        )
     target = HERE / "suite"
     staging = HERE / "suite.new"
     shutil.rmtree(staging, ignore_errors=True)

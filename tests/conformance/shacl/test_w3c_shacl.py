@@ -15,7 +15,7 @@ from urllib.request import url2pathname
 
 import pytest
 import rdflib
-from rdflib import RDF, BNode, Literal, URIRef
+from rdflib import RDF, BNode, Literal
 from rdflib.compare import isomorphic
 from rdflib.namespace import SH
 
@@ -36,12 +36,20 @@ COMPARED = (
 )
 ENGINES = ("fast", "pyshacl")
 
-#: tests whose shapes the fast engine refuses before it runs (UnsupportedShapes): SPARQL-based
-#: constraint components, and $shapesGraph / $currentShape; "auto" validates these with pyshacl
-FAST_REFUSES: set[str] = set()
+#: tests whose shapes the fast engine refuses before it runs (UnsupportedShapes); "auto" validates
+#: these with pyshacl
+FAST_REFUSES = {"sparql/pre-binding/shapesGraph-001"}  # $shapesGraph and $currentShape (optional in SHACL)
 
 #: pyshacl's own defects, which nothing outside pyshacl can fix; each with the reason
-PYSHACL_DEFECTS: dict[str, str] = {}
+PYSHACL_DEFECTS = {
+    "core/property/uniqueLang-002": (
+        'pyshacl 0.40 reads sh:uniqueLang "1"^^xsd:boolean as true (it compares values, not the term'
+        " sh:uniqueLang true), so it checks a constraint the suite says is not there"
+    ),
+    "sparql/pre-binding/shapesGraph-001": (
+        "pyshacl 0.40 raises NotImplementedError for $shapesGraph (an optional SHACL feature)"
+    ),
+}
 
 
 def _tests() -> list[tuple[str, Path, rdflib.Graph, rdflib.term.Node]]:
@@ -58,7 +66,6 @@ def _tests() -> list[tuple[str, Path, rdflib.Graph, rdflib.term.Node]]:
                     name = f"{path.parent.relative_to(SUITE)}/{str(entry).rpartition('/')[2]}"
                     found.append((name, path, graph, entry))
     return sorted(found, key=lambda t: t[0])
-
 
 
 def _graph_at(graph: rdflib.Graph, node) -> rdflib.Graph:
@@ -171,9 +178,10 @@ def _diff(want: rdflib.Graph, got: rdflib.Graph) -> str:
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("name", [t[0] for t in TESTS])
 def test_w3c_shacl(name: str, engine: str) -> None:
-    if engine == "pyshacl" and name in PYSHACL_DEFECTS:
-        pytest.xfail(PYSHACL_DEFECTS[name])
     outcome = run(name, engine)
+    if engine == "pyshacl" and name in PYSHACL_DEFECTS:
+        assert outcome != "pass", "pyshacl passes this test now: remove it from PYSHACL_DEFECTS"
+        pytest.xfail(PYSHACL_DEFECTS[name])
     if engine == "fast" and name in FAST_REFUSES:
         assert outcome == "refused"
         return
@@ -181,6 +189,6 @@ def test_w3c_shacl(name: str, engine: str) -> None:
 
 
 def test_the_suite_is_all_here() -> None:
-    """Every test the suite's manifests name is collected (98 core, 23 SPARQL in this copy)."""
+    """Every test the suite's manifests name is collected (98 core, 22 SPARQL in this copy)."""
     assert sum(name.startswith("core/") for name, *_ in TESTS) == 98
-    assert sum(name.startswith("sparql/") for name, *_ in TESTS) > 20
+    assert sum(name.startswith("sparql/") for name, *_ in TESTS) == 22
