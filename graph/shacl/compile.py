@@ -6,10 +6,12 @@ each shape over all its focus nodes at once and checks each distinct value once;
 statement nodes come straight from the facts.
 
 It implements the SHACL Core constraint components, the four kinds of target and every kind of
-property path, and the SHACL-SPARQL pyshacl runs in its advanced mode (SELECT constraints and
-SPARQL targets), following pyshacl's reading of the specification (the tests run both on the
-same bad inputs). A shapes graph that uses anything else (rules, ASK validators, custom
-components, JavaScript) is refused with :class:`UnsupportedShapes`: it is never silently passed.
+property path, SHACL-SPARQL (SELECT constraints, SPARQL-based constraint components with ASK and
+SELECT validators) and SPARQL targets; it passes the W3C SHACL test suite's core and SPARQL
+tests (tests/conformance/shacl). A shapes graph that uses anything else (rules, node
+expressions, JavaScript, $shapesGraph) is refused with :class:`UnsupportedShapes` before
+anything runs: it is never silently passed. :func:`check_sparql` refuses, for every engine, the
+SPARQL that SHACL forbids.
 
 This module compiles the shapes; :mod:`graph.shacl.view` reads the graph,
 :mod:`graph.shacl.components` checks the constraints and :mod:`graph.shacl.fast_engine` runs them.
@@ -145,7 +147,13 @@ class CompiledShapes:
                     f"{_name(g, node)} has an sh:target that is not a SPARQL target with sh:select, which the "
                     "fast SHACL engine does not implement; validate with pyshacl instead (--shacl pyshacl)"
                 )
-            shape.targets.append(("sparql", SparqlQuery(self._query_text(target))))
+            query = SparqlQuery(self._query_text(target))
+            if query.uses_shapes:
+                raise UnsupportedShapes(
+                    f"{_name(g, node)} has a SPARQL target that uses $shapesGraph or $currentShape, which the "
+                    "fast SHACL engine does not implement; validate with pyshacl instead (--shacl pyshacl)"
+                )
+            shape.targets.append(("sparql", query))
         if (node, RDF.type, RDFS.Class) in g or (node, RDF.type, rdflib.OWL.Class) in g:
             shape.targets.append(("class", str(node)))
         shape.constraints = self._constraints(node, shape)

@@ -200,7 +200,7 @@ class Evaluation:
         results = []
         for node, found in zip(focus, values, strict=True):
             for value in found:
-                if not self.view.ask_for(query, node, value):
+                if not self.view.ask_for(query, node, value, shape.node):
                     fill = {**query.bound, "this": node, "value": value}
                     message = None if query.message is None else _fill(query.message, fill)
                     results.append(
@@ -235,7 +235,7 @@ class Evaluation:
                     by_focus.setdefault(index, []).append(solution)
         else:  # $this pre-bound to each focus node in turn
             for index, node in enumerate(focus):
-                found = list(self.view.select_for(query, node))
+                found = list(self.view.select_for(query, node, shape.node))
                 if found:
                     by_focus[index] = found
         results = []

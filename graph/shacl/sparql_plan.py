@@ -40,18 +40,15 @@ class SparqlQuery:
         names = "|".join(["this", "value", "path", "failure", *map(re.escape, self.bound)])
         self.text = re.sub(rf"\$({names})\b", r"?\1", text)
         self.message = message
-        if re.search(r"[?$](shapesGraph|currentShape)\b", self.text):
-            raise UnsupportedShapes(
-                "a SPARQL query of the shapes uses $shapesGraph or $currentShape, which the fast SHACL "
-                "engine does not implement; validate with pyshacl instead (--shacl pyshacl)"
-            )
+        # $shapesGraph names the shapes graph, a named graph of the store; $currentShape the shape
+        self.uses_shapes = re.search(r"[?$](shapesGraph|currentShape)\b", self.text) is not None
         try:
             algebra = prepareQuery(self.text).algebra
             tree = parseQuery(self.text)
         except Exception as exc:
             raise UnsupportedShapes(f"a SPARQL query of the shapes cannot be read: {exc}") from None
         self.projects_this = any(str(v) == "this" for v in algebra.get("PV", ()))
-        self.join = self.projects_this and not self.bound and _join_safe(tree[1])
+        self.join = self.projects_this and not self.bound and not self.uses_shapes and _join_safe(tree[1])
         self.predicates = _algebra_predicates(algebra)
         self.patterns, self.unprunable = _required_patterns(algebra)
 

@@ -28,7 +28,10 @@ from graph.model.namespaces import (
 )
 from graph.model.ntriples import ntriples_lines
 from graph.model.table import TripleTable
-from graph.shacl.types import Term, UnsupportedShapes
+from graph.shacl.types import Term, UnsupportedShapes, term_of
+
+#: the name of the shapes graph in the store of the SPARQL queries (what ``$shapesGraph`` is bound to)
+SHAPES_GRAPH = "urn:x-ningbo-kg:shapes-graph"
 
 
 class StatementNodes(Sequence):
@@ -149,6 +152,8 @@ class TableView:
         self, table: TripleTable, predicates: set[str], sparql_predicates: tuple | None = (set(), {})
     ):
         self.table = table
+        self.shapes_graph: Iterable = ()  # the shapes, for queries that use $shapesGraph
+        self._shapes_loaded = False
         self._sparql_predicates = sparql_predicates
         self._store = None
         self._items_by_predicate: dict[str, list[tuple[str, Term]]] | None = None
@@ -378,9 +383,24 @@ class TableView:
                 self._store.add(_quad(s, p, o))
         return self._store
 
-    def select_for(self, query, node: Term) -> Iterator[dict[str, Term]]:
+    def _bindings(self, query, shape_node, **more: Term) -> dict[str, Term]:
+        """What a query's variables are pre-bound to: its parameters, ``more``, and where the query
+        uses them, ``$shapesGraph`` (the shapes graph, put in the store as a named graph) and
+        ``$currentShape``."""
+        found = {**query.bound, **more}
+        if query.uses_shapes:
+            if not self._shapes_loaded:
+                store = self.store()
+                graph = _oxigraph_term(SHAPES_GRAPH)
+                for s, p, o in self.shapes_graph:
+                    store.add(_quad(term_of(s), str(p), term_of(o), graph))
+                self._shapes_loaded = True
+            found.update(shapesGraph=SHAPES_GRAPH, currentShape=term_of(shape_node))
+        return found
+
+    def select_for(self, query, node: Term, shape_node=None) -> Iterator[dict[str, Term]]:
         """The solutions of a SELECT query with ``$this`` pre-bound to ``node`` (see :func:`prebind`)."""
-        solutions = self.store().query(prebind(query.text, {**query.bound, "this": node}))
+        solutions = self.store().query(prebind(query.text, self._bindings(query, shape_node, this=node)))
         variables = solutions.variables
         for solution in solutions:
             yield {
@@ -411,9 +431,10 @@ class TableView:
             if value is not None:
                 yield _from_oxigraph(value)
 
-    def ask_for(self, query, node: Term, value: Term) -> bool:
+    def ask_for(self, query, node: Term, value: Term, shape_node=None) -> bool:
         """The answer of an ASK validator with ``$this`` and ``$value`` pre-bound."""
-        return bool(self.store().query(prebind(query.text, {**query.bound, "this": node, "value": value})))
+        bindings = self._bindings(query, shape_node, this=node, value=value)
+        return bool(self.store().query(prebind(query.text, bindings)))
 
     def _store_triples(self) -> Iterable[tuple[str, str, Term]]:
         """The triples the SPARQL queries can read (see :func:`graph.shacl.compile.sparql_plan`)."""
@@ -660,10 +681,10 @@ def _oxigraph_term(term: Term):
     return ox.NamedNode(term)
 
 
-def _quad(s: str, p: str, o: Term):
+def _quad(s: str, p: str, o: Term, graph=None):
     import pyoxigraph as ox
 
-    return ox.Quad(_oxigraph_term(s), ox.NamedNode(p), _oxigraph_term(o))
+    return ox.Quad(_oxigraph_term(s), ox.NamedNode(p), _oxigraph_term(o), graph)
 
 
 def _from_oxigraph(term, keep_literals: bool = False) -> Term:

@@ -38,7 +38,7 @@ ENGINES = ("fast", "pyshacl")
 
 #: tests whose shapes the fast engine refuses before it runs (UnsupportedShapes); "auto" validates
 #: these with pyshacl
-FAST_REFUSES = {"sparql/pre-binding/shapesGraph-001"}  # $shapesGraph and $currentShape (optional in SHACL)
+FAST_REFUSES: set[str] = set()
 
 #: pyshacl's own defects, which nothing outside pyshacl can fix; each with the reason
 PYSHACL_DEFECTS = {
