@@ -227,7 +227,9 @@ class Evaluation:
         """pyshacl's reading of a SPARQL constraint (or a SELECT validator of ``component``): each
         solution for a focus node is a result."""
         by_focus: dict[int, list[dict]] = {}
-        if query.join:  # one run for all focus nodes (see SparqlQuery)
+        # one run for all focus nodes (see SparqlQuery), unless a focus node is a literal: the store
+        # gives literals back in its own form, which would not match the focus node
+        if query.join and not any(isinstance(node, tuple) for node in focus):
             position = {node: i for i, node in enumerate(focus)}
             for solution in self.view.select(query):
                 index = position.get(solution.get("this"))

@@ -46,7 +46,7 @@ def pyshacl_results(graph: KnowledgeGraph, shapes: rdflib.Graph) -> list[ShaclRe
                 focus=term_of(report.value(result, SH.focusNode)),
                 path=str(path) if isinstance(path, URIRef) else None,
                 value=None if value is None else term_of(value),
-                component=str(report.value(result, SH.sourceConstraintComponent)).rpartition("#")[2],
+                component=_component(report.value(result, SH.sourceConstraintComponent)),
                 shape=report.value(result, SH.sourceShape),
                 severity=str(report.value(result, SH.resultSeverity)),
                 message=message,
@@ -55,3 +55,9 @@ def pyshacl_results(graph: KnowledgeGraph, shapes: rdflib.Graph) -> list[ShaclRe
             )
         )
     return results
+
+
+def _component(iri) -> str:
+    """A SHACL constraint component by its local name (as the fast engine names it), any other by its IRI."""
+    text = str(iri)
+    return text[len(str(SH)) :] if text.startswith(str(SH)) else text

@@ -250,3 +250,11 @@ def test_the_article_export_conforms_in_both_engines():
 
 def test_the_article_build_is_checked_by_pyshacl_when_asked():
     graph.check([ROOT / "data" / "triples.csv"], shacl="pyshacl")
+
+
+def test_a_sparql_constraint_on_literal_focus_nodes():
+    data = 'ex:a ex:p "one" , "two"^^xsd:token .'
+    shapes = """ex:S a sh:NodeShape ; sh:targetNode "one" , "two"^^xsd:token , "three" ;
+        sh:sparql [ sh:select "SELECT $this WHERE { ?s <http://example.org/p> $this }" ] ."""
+    found = on_both(data, shapes)
+    assert {f for f, *_ in found} == {rdflib.Literal("one"), rdflib.Literal("two", datatype=rdflib.XSD.token)}
