@@ -608,7 +608,7 @@ _STORED: dict[tuple[str, str, str], object] = {}
 # tokens that begin and end a projection
 _QUERY_TOKENS = (
     r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r"|<[^<>\s\"{}|^`\\]*>|#[^\n]*|\bSELECT\b|\bWHERE\b|\{"
+    r"|<[^<>\s\"{}|^`\\]*>|#[^\n]*|(?i:\bSELECT\b|\bWHERE\b)|\{"
 )
 
 
@@ -624,27 +624,29 @@ def prebind(text: str, bindings: dict[str, Term]) -> str:
                 "fast SHACL engine does not implement this: validate with pyshacl instead (--shacl pyshacl)"
             )
     names = "|".join(map(re.escape, bindings))
-    tokens = re.compile(
-        rf"{_QUERY_TOKENS}|\bbound\s*\(\s*[?$](?:{names})\s*\)|[?$](?:{names})\b", re.IGNORECASE
-    )
+    # variable names are case-sensitive, keywords are not
+    tokens = re.compile(rf"{_QUERY_TOKENS}|(?i:\bbound)\s*\(\s*[?$](?:{names})\s*\)|[?$](?:{names})\b|\(|\)")
     constants = {name: _sparql_term(value) for name, value in bindings.items()}
     projecting = False
-    selects = 0
+    selects = depth = 0
 
     def replace(match: re.Match) -> str:
-        nonlocal projecting, selects
+        nonlocal projecting, selects, depth
         token = match.group(0)
         upper = token.upper()
         if upper == "SELECT":
             projecting = True
             selects += 1
+            depth = 0
         elif upper == "WHERE" or token == "{":
             projecting = False
+        elif token in "()":
+            depth += 1 if token == "(" else -1
         elif upper.startswith("BOUND"):
             return "(true)"
         elif token[0] in "?$" and token[1:] in constants:
             constant = constants[token[1:]]
-            if not projecting:
+            if not projecting or depth > 0:  # in an expression of the projection, a value too
                 return constant
             # a subquery's projected variable becomes one of its own (the outer query binds the name)
             name = token[1:] if selects == 1 else f"{token[1:]}_in_subquery_{selects}"
