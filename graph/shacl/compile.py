@@ -453,6 +453,7 @@ def check_sparql(shapes: rdflib.Graph) -> None:
 
 def _forbidden(tree, bound: set[str]) -> str | None:
     """What in a parsed query breaks the pre-binding rules (None: nothing)."""
+    from pyparsing import ParseResults
     from rdflib.plugins.sparql.parserutils import CompValue
 
     def walk(node) -> str | None:
@@ -462,20 +463,22 @@ def _forbidden(tree, bound: set[str]) -> str | None:
                 return "uses MINUS"
             if name == "ServiceGraphPattern":
                 return "uses SERVICE"
-            if name == "InlineData" or (name == "ValuesClause" and node.get("var") is not None):
+            if name == "InlineData" or (name == "ValuesClause" and _value(node, "var") is not None):
                 return "uses VALUES"
-            if name == "Bind" and str(node.get("var")) in bound:
-                return f"assigns ${node.get('var')} with BIND"
-            for projected in node.get("projection") or ():
-                if isinstance(projected, CompValue) and str(projected.get("evar")) in bound:
-                    return f"assigns ${projected.get('evar')} with AS"
-            if name == "SubSelect" and node.get("projection"):
-                returned = {str(p.get("var")) for p in node["projection"] if p.get("var") is not None}
+            if name == "Bind" and str(_value(node, "var")) in bound:
+                return f"assigns ${_value(node, 'var')} with BIND"
+            for projected in _value(node, "projection") or ():
+                if isinstance(projected, CompValue) and str(_value(projected, "evar")) in bound:
+                    return f"assigns ${_value(projected, 'evar')} with AS"
+            if name == "SubSelect":
+                if not _value(node, "projection"):
+                    return "has a subquery that selects *, not the pre-bound variables by name"
+                returned = {str(_value(p, "var")) for p in node["projection"]}
                 missing = sorted(bound - {"shapesGraph", "currentShape"} - returned)
                 if missing:
                     return f"has a subquery that does not return ${missing[0]}"
             items = node.values()
-        elif isinstance(node, (list, tuple)):
+        elif isinstance(node, (list, tuple, ParseResults)):
             items = node
         else:
             return None
@@ -486,6 +489,11 @@ def _forbidden(tree, bound: set[str]) -> str | None:
         return None
 
     return walk(list(tree))
+
+
+def _value(node, key: str):
+    """``node[key]``, or None (rdflib's ``CompValue.get`` answers a missing key with the key itself)."""
+    return node[key] if key in node else None
 
 
 def _local_name(iri) -> str:

@@ -47,7 +47,7 @@ class SparqlQuery:
             tree = parseQuery(self.text)
         except Exception as exc:
             raise UnsupportedShapes(f"a SPARQL query of the shapes cannot be read: {exc}") from None
-        self.projects_this = any(str(v) == "this" for v in algebra.get("PV", ()))
+        self.projects_this = any(str(v) == "this" for v in (algebra["PV"] if "PV" in algebra else ()))
         self.join = self.projects_this and not self.bound and not self.uses_shapes and _join_safe(tree[1])
         self.predicates = _algebra_predicates(algebra)
         self.patterns, self.unprunable = _required_patterns(algebra)
@@ -55,6 +55,7 @@ class SparqlQuery:
 
 def _join_safe(query) -> bool:
     """See :class:`SparqlQuery` (``join``)."""
+    from pyparsing import ParseResults
     from rdflib.term import Variable
 
     this = Variable("this")
@@ -64,16 +65,17 @@ def _join_safe(query) -> bool:
             return True
         if isinstance(node, dict):
             return any(mentions(v) for v in node.values())
-        if isinstance(node, (list, tuple)):
+        if isinstance(node, (list, tuple, ParseResults)):
             return any(mentions(v) for v in node)
         return False
 
     if query.name != "SelectQuery" or any(
-        query.get(key) for key in ("groupby", "having", "orderby", "limitoffset")
+        query[key] for key in ("groupby", "having", "orderby", "limitoffset") if key in query
     ):
         return False
     bound = False
-    for part in query["where"].get("part") or ():
+    where = query["where"]
+    for part in where["part"] if "part" in where else ():
         if part.name == "TriplesBlock":
             bound = bound or mentions(part)
         elif part.name != "Filter" and mentions(part):

@@ -146,6 +146,7 @@ def test_path_is_substituted_in_a_property_shapes_query():
         ("VALUES ?o { 1 } $this ?p ?o", "VALUES"),
         ("$this ?p ?o . { SELECT ?o WHERE { ?s ?p ?o } }", r"subquery that does not return \$this"),
         ("BIND (ex:bad AS $this)", r"assigns \$this"),
+        ("{ SELECT * WHERE { $this ?p ?o } }", r"subquery that selects \*"),
     ],
 )
 @pytest.mark.parametrize("engine", ["fast", "pyshacl", "auto"])
@@ -261,3 +262,15 @@ def test_a_sparql_constraint_on_literal_focus_nodes():
         sh:sparql [ sh:select "SELECT $this WHERE { ?s <http://example.org/p> $this }" ] ."""
     found = on_both(data, shapes)
     assert {f for f, *_ in found} == {rdflib.Literal("one"), rdflib.Literal("two", datatype=rdflib.XSD.token)}
+
+
+def test_the_project_shapes_sparql_runs_once_for_all_focus_nodes():
+    """$this in data/shapes.ttl's queries is bound by a top-level triple pattern: no run per node."""
+    from graph.shacl.compile import CompiledShapes
+    from graph.shacl.sparql_plan import SparqlQuery
+
+    compiled = CompiledShapes(shacl.load_shapes(DEFAULT_SHAPES))
+    queries = [a for s in compiled._shapes.values() for kind, a in s.constraints if kind == "Sparql"]
+    assert len(queries) == 2 and all(q.join for q in queries)
+    assert not SparqlQuery("SELECT $this WHERE { $this ?p ?o } LIMIT 1").join
+    assert not SparqlQuery("SELECT $this WHERE { $this ?p ?o OPTIONAL { FILTER ($this = ?o) } }").join
