@@ -422,7 +422,7 @@ def check_sparql(shapes: rdflib.Graph) -> None:
     must not assign a pre-bound variable with ``AS``, and its subqueries must return every
     pre-bound variable (SHACL 5.6.1; the suite's ``sparql/pre-binding`` tests).
     """
-    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
     validators: dict[rdflib.term.Node, set[str]] = {}
     for key in (SH.validator, SH.nodeValidator, SH.propertyValidator):
@@ -449,34 +449,55 @@ def check_sparql(shapes: rdflib.Graph) -> None:
                     f"the shapes' SPARQL query {_name(shapes, node)} {problem}, which SHACL forbids "
                     "(pre-binding, SHACL 5.6.1). Fix: rewrite the query without it"
                 )
+    # the SPARQL of rules (which pyshacl runs): no SERVICE, even spelt with \u escapes
+    for key, parse in ((SH.construct, parseQuery), (SH.update, parseUpdate)):
+        for node in shapes.subjects(key, None):
+            try:
+                tree = parse(query_text(shapes, node, key))
+            except Exception as exc:
+                raise InputError(
+                    f"the shapes' SPARQL {_name(shapes, node)} cannot be read: {_one_line(exc)}"
+                ) from None
+            if _forbidden(tree, set(), only_service=True):
+                raise InputError(
+                    f"the shapes' SPARQL {_name(shapes, node)} uses SERVICE, which is refused: validation "
+                    "never calls another service. Fix: remove the SERVICE clause from the shapes file"
+                )
 
 
-def _forbidden(tree, bound: set[str]) -> str | None:
-    """What in a parsed query breaks the pre-binding rules (None: nothing)."""
+def _forbidden(tree, bound: set[str], only_service: bool = False) -> str | None:
+    """What in a parsed query breaks the pre-binding rules (None: nothing); or only whether it uses SERVICE."""
     from pyparsing import ParseResults
     from rdflib.plugins.sparql.parserutils import CompValue
 
+    def rule(node, name: str) -> str | None:
+        if name == "ServiceGraphPattern":
+            return "uses SERVICE"
+        if only_service:
+            return None
+        if name == "MinusGraphPattern":
+            return "uses MINUS"
+        if name == "InlineData" or (name == "ValuesClause" and _value(node, "var") is not None):
+            return "uses VALUES"
+        if name == "Bind" and str(_value(node, "var")) in bound:
+            return f"assigns ${_value(node, 'var')} with BIND"
+        for projected in _value(node, "projection") or ():
+            if isinstance(projected, CompValue) and str(_value(projected, "evar")) in bound:
+                return f"assigns ${_value(projected, 'evar')} with AS"
+        if name == "SubSelect":
+            if not _value(node, "projection"):
+                return "has a subquery that selects *, not the pre-bound variables by name"
+            returned = {str(_value(p, "var")) for p in node["projection"]}
+            missing = sorted(bound - {"shapesGraph", "currentShape"} - returned)
+            if missing:
+                return f"has a subquery that does not return ${missing[0]}"
+        return None
+
     def walk(node) -> str | None:
         if isinstance(node, CompValue):
-            name = node.name
-            if name == "MinusGraphPattern":
-                return "uses MINUS"
-            if name == "ServiceGraphPattern":
-                return "uses SERVICE"
-            if name == "InlineData" or (name == "ValuesClause" and _value(node, "var") is not None):
-                return "uses VALUES"
-            if name == "Bind" and str(_value(node, "var")) in bound:
-                return f"assigns ${_value(node, 'var')} with BIND"
-            for projected in _value(node, "projection") or ():
-                if isinstance(projected, CompValue) and str(_value(projected, "evar")) in bound:
-                    return f"assigns ${_value(projected, 'evar')} with AS"
-            if name == "SubSelect":
-                if not _value(node, "projection"):
-                    return "has a subquery that selects *, not the pre-bound variables by name"
-                returned = {str(_value(p, "var")) for p in node["projection"]}
-                missing = sorted(bound - {"shapesGraph", "currentShape"} - returned)
-                if missing:
-                    return f"has a subquery that does not return ${missing[0]}"
+            found = rule(node, node.name)
+            if found:
+                return found
             items = node.values()
         elif isinstance(node, (list, tuple, ParseResults)):
             items = node

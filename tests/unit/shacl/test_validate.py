@@ -274,3 +274,18 @@ def test_the_project_shapes_sparql_runs_once_for_all_focus_nodes():
     assert len(queries) == 2 and all(q.join for q in queries)
     assert not SparqlQuery("SELECT $this WHERE { $this ?p ?o } LIMIT 1").join
     assert not SparqlQuery("SELECT $this WHERE { $this ?p ?o OPTIONAL { FILTER ($this = ?o) } }").join
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl", "auto"])
+def test_service_spelt_with_an_escape_is_refused_in_constraints_and_rules(engine):
+    """SPARQL reads \\u0053ERVICE as SERVICE: the refusal reads the parsed query, not only its text."""
+    for clause in (
+        'sh:sparql [ sh:select "SELECT $this WHERE { $this ?p ?o . \\\\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }" ]',
+        'sh:rule [ a sh:SPARQLRule ; sh:construct "CONSTRUCT { $this ?p ?o } WHERE { \\\\u0053ERVICE <http://127.0.0.1:9/> { $this ?p ?o } }" ]',
+    ):
+        shapes = turtle(f"ex:S a sh:NodeShape ; sh:targetNode ex:a ; {clause} .")
+        assert "\\u0053ERVICE" in str(
+            next(shapes.objects(None, SH.select), None) or next(shapes.objects(None, SH.construct))
+        )
+        with pytest.raises(InputError, match="uses SERVICE"):
+            shacl.validate(turtle("ex:a ex:p 1 ."), shapes, engine=engine)
