@@ -50,6 +50,8 @@ def find_links(sentence: str, mentions: list[Mention]) -> list[Link]:
     """
     links: list[Link] = []
     used: set[int] = set()
+    # an entity inside a longer name (the school of 镇海中学“科技新苗”项目) is not an end of the name's links
+    mentions = [m for m in mentions if m.kind != "part"]
     for verb, predicate, classes in PATTERNS:
         start = sentence.find(verb)
         while start >= 0:

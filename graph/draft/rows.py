@@ -15,7 +15,15 @@ from pathlib import Path
 
 from rdflib import RDFS, URIRef
 
-from graph.draft.entities import Entity, KnownEntities, Mention, describe, find_mentions
+from graph.draft.entities import (
+    Entity,
+    KnownEntities,
+    Mention,
+    describe,
+    find_mentions,
+    short_names,
+    with_full_names,
+)
 from graph.draft.figures import Figure, find_dates, find_figures
 from graph.draft.keys import romanise, slug
 from graph.draft.relations import find_links
@@ -27,6 +35,10 @@ from graph.model.vocabulary import Vocabulary
 _VALUE_PREDICATES = {"rank": "kg:rank", "consecutive-years": "kg:consecutiveYears"}
 #: how close (in characters) the words before a figure must be to count for the choice of its property
 _CONTEXT = 14
+#: how often an article names a compound noun for the draft to propose it as a concept
+_REPEATED = 3
+#: classes of what is approved (获批): laboratories and platforms, as kg:approvalYear's definition says
+_APPROVED = {"kg:StateKeyLaboratory", "kg:Laboratory", "kg:InnovationCenter", "kg:HighTechZone"}
 #: the name of the list an article of numbered items presents (2024年宁波科技创新十件大事, ...年度榜单)
 _LIST_NAME = re.compile(r"(?:19|20)\d\d年?[^，。、；“”\s]{2,24}?(?:[十百]?[件项大]事|榜单|名单)")
 
@@ -97,6 +109,16 @@ class _Builder:
         self.seen: set[tuple[str, str, str, str]] = set()
         self.figure_slots: set[tuple[str, str]] = set()
         self.ids: set[str] = set()
+        # every sentence's mentions, read once before the rows, so that a short name written
+        # before its full name (市天使投资引导基金 ... 宁波市天使投资引导基金) still joins it
+        self.mentions: dict[str, list[Mention]] = {
+            sentence: find_mentions(sentence, known)
+            for section in article.sections
+            for sentence in section.sentences()
+        }
+        every = [m for found in self.mentions.values() for m in found]
+        self.full_names = {m.label: m for m in every if not m.full}
+        self.short = short_names(every, article.text)
 
     # ------------------------------------------------------------------ rows
     def row(self, section: Section, evidence: str, confidence: str, note: str = "", **cells: str) -> None:
@@ -179,14 +201,17 @@ class _Builder:
         if section.number is not None:
             event_key = self.event_rows(section, article_key)
         involved: list[str] = []  # participants: concepts are not
+        first_sentence: dict[str, str] = {}  # where each participant is first named in the section
         # the entities named so far in the section, for figures with none before them
         subjects: list[str] = []
         for sentence in sentences:
             mentions = [
                 m
-                for m in find_mentions(sentence, self.known)
+                for m in with_full_names(sentence, self.mentions[sentence], self.short, self.full_names)
                 # a word jieba only tags as a place (大关, 扎根) is kept when the article names it again
-                if m.kind != "tagged-place" or self.article.text.count(m.label) > 1
+                # or it is a short name, a compound noun when the article keeps coming back to it
+                if (m.kind != "tagged-place" or m.full or self.article.text.count(m.label) > 1)
+                and (m.kind != "compound" or self.article.text.count(m.label) >= _REPEATED)
             ]
             keys = [self.entity_for(section, sentence, m) for m in mentions]
             mentions = [m for m, k in zip(mentions, keys, strict=True) if k]
@@ -194,6 +219,7 @@ class _Builder:
             for mention, key in zip(mentions, keys, strict=True):
                 if key not in involved and mention.kind != "concept":
                     involved.append(key)
+                    first_sentence[key] = sentence
             if sentence != section.heading:  # a heading restates a figure its section gives with its sentence
                 self.figure_rows(
                     section, sentence, mentions, keys, subjects[:1] or [event_key or article_key]
@@ -211,11 +237,12 @@ class _Builder:
                     predicate=link.predicate,
                     object=obj,
                 )
+            self.approval_rows(section, sentence, mentions, keys)
             subjects += [k for k in keys if k not in subjects]
         if event_key:
             for key in involved:
                 if key != event_key:
-                    sentence = next(s for s in sentences if self.mentions_key(s, key))
+                    sentence = first_sentence[key]
                     self.row(
                         section,
                         sentence,
@@ -226,10 +253,29 @@ class _Builder:
                         object=key,
                     )
 
-    def mentions_key(self, sentence: str, key: str) -> bool:
-        labels = [label for label, k in self.keys_by_label.items() if k == key]
-        labels += [label for label, k in self.known.by_label.items() if k == key]
-        return any(label in sentence for label in labels)
+    def approval_rows(
+        self, section: Section, sentence: str, mentions: list[Mention], keys: list[str]
+    ) -> None:
+        """获批: the year each laboratory or platform named before the verb, in its clause, was approved.
+
+        The year is the last one the sentence gives before the verb (2024年，……实验室成功获批).
+        """
+        at = sentence.find("获批")
+        years = [d for d in find_dates(sentence) if d.start < at and d.datatype == "gYear"]
+        if at < 0 or not years:
+            return
+        clause = max(sentence.rfind(mark, 0, at) for mark in "，。；：") + 1
+        for mention, key in zip(mentions, keys, strict=True):
+            if clause <= mention.start and mention.end <= at and mention.type in _APPROVED:
+                self.row(
+                    section,
+                    sentence,
+                    "medium",
+                    "approval year: the year the sentence gives before 获批",
+                    subject=key,
+                    predicate="kg:approvalYear",
+                    object=years[-1].value,
+                )
 
     def event_rows(self, section: Section, article_key: str) -> str:
         known = self.known.by_label.get(section.title)
@@ -283,6 +329,20 @@ class _Builder:
                 entity = self.known.entity(key)
                 self.entity_rows(section, sentence, entity, entity.note)
             return key
+        if mention.full and mention.full in self.full_names:
+            key = self.entity_for(section, sentence, self.full_names[mention.full])
+            if self.keys_by_label.setdefault(mention.label, key) == key:
+                self.row(
+                    section,
+                    sentence,
+                    "medium",
+                    f"a short name of {mention.full}",
+                    subject=key,
+                    predicate="skos:altLabel",
+                    object=mention.label,
+                    lang="zh",
+                )
+            return key
         key = self.keys_by_label.get(mention.label)
         if key is None:
             english, confidence, note = describe(mention)
@@ -290,6 +350,18 @@ class _Builder:
             self.keys_by_label[mention.label] = key
             entity = Entity(key, mention.label, mention.type, english, confidence=confidence, note=note)
             self.entity_rows(section, sentence, entity, note)
+        for alias in mention.aliases:
+            if self.keys_by_label.setdefault(alias, key) == key:
+                self.row(
+                    section,
+                    sentence,
+                    "medium",
+                    "another name the text gives it",
+                    subject=key,
+                    predicate="skos:altLabel",
+                    object=alias,
+                    lang="zh",
+                )
         return key
 
     def entity_rows(self, section: Section, sentence: str, entity: Entity, note: str) -> None:

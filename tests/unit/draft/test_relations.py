@@ -28,3 +28,11 @@ def test_an_award_needs_an_award_as_its_object():
 
 def test_no_link_without_both_ends():
     assert links("入选了名单。") == []  # synthetic
+
+
+def test_an_entity_inside_a_name_is_not_an_end_of_its_links():
+    # synthetic: the award 科创赛金奖 is named inside the project's name, which is what was selected
+    found = links("3名宁海中学“青苗”的科创赛金奖项目入选第五届国际青年科学论坛。")
+    assert [(subject, predicate) for subject, predicate, _ in found] == [
+        ("宁海中学“青苗”的科创赛金奖项目", "kg:selectedInto")
+    ]
