@@ -6,10 +6,12 @@ each shape over all its focus nodes at once and checks each distinct value once;
 statement nodes come straight from the facts.
 
 It implements the SHACL Core constraint components, the four kinds of target and every kind of
-property path, and the SHACL-SPARQL pyshacl runs in its advanced mode (SELECT constraints and
-SPARQL targets), following pyshacl's reading of the specification (the tests run both on the
-same bad inputs). A shapes graph that uses anything else (rules, ASK validators, custom
-components, JavaScript) is refused with :class:`UnsupportedShapes`: it is never silently passed.
+property path, SHACL-SPARQL (SELECT constraints, SPARQL-based constraint components with ASK and
+SELECT validators) and SPARQL targets; it passes the W3C SHACL test suite's core and SPARQL
+tests (tests/conformance/shacl). A shapes graph that uses anything else (rules, node
+expressions, JavaScript, $shapesGraph) is refused with :class:`UnsupportedShapes` before
+anything runs: it is never silently passed. :func:`check_sparql` refuses, for every engine, the
+SPARQL that SHACL forbids.
 
 This module compiles the shapes; :mod:`graph.shacl.view` reads the graph,
 :mod:`graph.shacl.components` checks the constraints and :mod:`graph.shacl.fast_engine` runs them.
@@ -17,6 +19,7 @@ This module compiles the shapes; :mod:`graph.shacl.view` reads the graph,
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 
@@ -24,6 +27,7 @@ import rdflib
 from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import SH
 
+from graph.errors import InputError
 from graph.model.namespaces import RDF_TYPE, RDFS_SUBCLASS
 from graph.shacl.sparql_plan import Join, SparqlQuery, sparql_plan
 from graph.shacl.types import CompiledShape, UnsupportedShapes, term_of
@@ -39,7 +43,16 @@ SUPPORTED = {
         "flags languageIn uniqueLang equals disjoint lessThan lessThanOrEquals not and or xone "
         "qualifiedValueShape qualifiedMinCount qualifiedMaxCount qualifiedValueShapesDisjoint closed "
         "ignoredProperties hasValue in message severity deactivated name description order group "
-        "defaultValue sparql select prefixes declare prefix namespace target"
+        "defaultValue sparql select prefixes declare prefix namespace target "
+        "parameter validator nodeValidator propertyValidator ask optional labelTemplate"
+    ).split()
+}
+#: the terms of validation reports, which a shapes graph may hold (as the test suite's files do): not shapes
+REPORT_TERMS = {
+    SH[name]
+    for name in (
+        "conforms result focusNode resultPath value sourceShape sourceConstraint sourceConstraintComponent "
+        "resultSeverity resultMessage detail shapesGraphWellFormed shapesGraph suggestedShapesGraph"
     ).split()
 }
 _PATH_KEYS = {SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath}
@@ -52,6 +65,7 @@ class CompiledShapes:
         self.graph = shapes
         self._shapes: dict[rdflib.term.Node, CompiledShape] = {}
         self._check_supported()
+        self.components = self._components()
         self.top = [self.shape(node) for node in self._targeted()]
 
     # ------------------------------------------------------------------ compiling
@@ -59,9 +73,9 @@ class CompiledShapes:
     def _check_supported(self) -> None:
         unknown = set()
         for _, p, o in self.graph:
-            if str(p).startswith(_SH) and p not in SUPPORTED and p not in _PATH_KEYS and p not in _LIST_TERMS:
+            if p in _SHACL_TERMS and p not in SUPPORTED | REPORT_TERMS | _PATH_KEYS:
                 unknown.add(p)
-            if p == RDF.type and str(o).startswith(_SH) and o not in _KNOWN_TYPES:
+            if p == RDF.type and o in _SHACL_TERMS and o not in _KNOWN_TYPES:
                 unknown.add(o)
         if unknown:
             names = ", ".join(sorted(f"sh:{str(term)[len(_SH) :]}" for term in unknown))
@@ -69,6 +83,26 @@ class CompiledShapes:
                 f"the shapes use {names}, which the fast SHACL engine does not implement; "
                 "validate with pyshacl instead (--shacl pyshacl)"
             )
+
+    def _components(self) -> list[tuple[rdflib.term.Node, list[tuple[URIRef, bool]]]]:
+        """The SPARQL-based constraint components: (component, [(parameter path, optional)])."""
+        g = self.graph
+        classes, todo = {SH.ConstraintComponent}, [SH.ConstraintComponent]
+        while todo:  # and the classes declared its subclasses in the shapes graph
+            for sub in g.subjects(RDFS.subClassOf, todo.pop()):
+                if sub not in classes:
+                    classes.add(sub)
+                    todo.append(sub)
+        found = []
+        for component in sorted({c for cls in classes for c in g.subjects(RDF.type, cls)}, key=str):
+            parameters = [
+                (g.value(parameter, SH.path), g.value(parameter, SH.optional) == Literal(True))
+                for parameter in g.objects(component, SH.parameter)
+            ]
+            if any(not isinstance(path, URIRef) for path, _ in parameters):
+                raise UnsupportedShapes(f"{_name(g, component)} has a parameter whose sh:path is not an IRI")
+            found.append((component, parameters))
+        return found
 
     def _targeted(self) -> list[rdflib.term.Node]:
         nodes = set()
@@ -97,6 +131,7 @@ class CompiledShapes:
         path = g.value(node, SH.path)
         if path is not None:
             shape.path = self._path(path)
+            shape.path_node = path
             shape.path_iri = str(path) if isinstance(path, URIRef) else None
         for cls in g.objects(node, SH.targetClass):
             shape.targets.append(("class", term_of(cls)))
@@ -112,7 +147,13 @@ class CompiledShapes:
                     f"{_name(g, node)} has an sh:target that is not a SPARQL target with sh:select, which the "
                     "fast SHACL engine does not implement; validate with pyshacl instead (--shacl pyshacl)"
                 )
-            shape.targets.append(("sparql", SparqlQuery(self._query_text(target))))
+            query = SparqlQuery(self._query_text(target))
+            if query.uses_shapes:
+                raise UnsupportedShapes(
+                    f"{_name(g, node)} has a SPARQL target that uses $shapesGraph or $currentShape, which the "
+                    "fast SHACL engine does not implement; validate with pyshacl instead (--shacl pyshacl)"
+                )
+            shape.targets.append(("sparql", query))
         if (node, RDF.type, RDFS.Class) in g or (node, RDF.type, rdflib.OWL.Class) in g:
             shape.targets.append(("class", str(node)))
         shape.constraints = self._constraints(node, shape)
@@ -219,29 +260,70 @@ class CompiledShapes:
                     "engine does not implement; validate with pyshacl instead (--shacl pyshacl)"
                 )
             messages = sorted(str(m) for m in g.objects(constraint, SH.message))
-            out.append(
-                ("Sparql", SparqlQuery(self._query_text(constraint), messages[0] if messages else None))
-            )
+            text = self._query_text(constraint)
+            if re.search(r"\$PATH\b", text):
+                if shape.path_node is None:
+                    raise UnsupportedShapes(
+                        f"{_name(g, node)} is not a property shape, yet its SPARQL constraint uses $PATH"
+                    )
+                path = sparql_path(g, shape.path_node)
+                text = re.sub(r"\$PATH\b", lambda _match, path=path: path, text)
+            out.append(("Sparql", SparqlQuery(text, messages[0] if messages else None, constraint)))
+        out += self._component_constraints(node, shape)
         for prop in g.objects(node, SH.property):
             out.append(("Property", self.shape(prop)))
         return out
 
+    def _component_constraints(self, node, shape: CompiledShape) -> list[tuple]:
+        """A ("Component", ...) check for each SPARQL-based constraint component whose mandatory
+        parameters ``node`` gives values to (one per combination of values), with the validator
+        SHACL picks for the kind of shape; a component without a suitable validator is ignored."""
+        g = self.graph
+        out = []
+        for component, parameters in self.components:
+            values = {path: list(g.objects(node, path)) for path, _ in parameters}
+            if not parameters or any(not values[path] for path, optional in parameters if not optional):
+                continue
+            specific = SH.propertyValidator if shape.path_node is not None else SH.nodeValidator
+            validator = g.value(component, specific) or g.value(component, SH.validator)
+            if validator is None:
+                continue
+            ask = g.value(validator, SH.ask) is not None
+            if not ask and g.value(validator, SH.select) is None:
+                raise UnsupportedShapes(
+                    f"{_name(g, component)} has a validator without sh:ask or sh:select, which the fast "
+                    "SHACL engine does not implement; validate with pyshacl instead (--shacl pyshacl)"
+                )
+            text = query_text(g, validator, SH.ask if ask else SH.select)
+            if re.search(r"\$PATH\b", text):
+                if shape.path_node is None:
+                    continue
+                path = sparql_path(g, shape.path_node)
+                text = re.sub(r"\$PATH\b", lambda _match, path=path: path, text)
+            messages = sorted(str(m) for m in g.objects(validator, SH.message)) or sorted(
+                str(m) for m in g.objects(component, SH.message)
+            )
+            names = [(_local_name(path), values[path] or [None]) for path, _ in parameters]
+            for combination in itertools.product(*(choices for _, choices in names)):
+                bound = {
+                    name: term_of(value)
+                    for (name, _), value in zip(names, combination, strict=True)
+                    if value is not None
+                }
+                query = SparqlQuery(text, messages[0] if messages else None, None, ask=ask, bound=bound)
+                out.append(("Component", (str(component), query)))
+        return out
+
     def _query_text(self, node) -> str:
         """The sh:select of ``node`` with the PREFIX lines its sh:prefixes declare."""
-        g = self.graph
-        lines = []
-        for ontology in g.objects(node, SH.prefixes):
-            for declaration in g.objects(ontology, SH.declare):
-                lines.append(
-                    f"PREFIX {g.value(declaration, SH.prefix)}: <{g.value(declaration, SH.namespace)}>"
-                )
-        return "\n".join([*lines, str(g.value(node, SH.select))])
+        return query_text(self.graph, node)
 
     def sparql_predicates(self) -> tuple[set[str], dict[str, list[Join]]] | None:
         """Which triples the SPARQL queries of the shapes read (see :func:`sparql_plan`)."""
         queries = []
         for shape in self._shapes.values():
             queries += [argument for kind, argument in shape.constraints if kind == "Sparql"]
+            queries += [argument[1] for kind, argument in shape.constraints if kind == "Component"]
             queries += [value for kind, value in shape.targets if kind == "sparql"]
         return sparql_plan(queries)
 
@@ -250,13 +332,16 @@ class CompiledShapes:
         wanted = {RDF_TYPE, RDFS_SUBCLASS}
         for shape in self._shapes.values():
             wanted.update(_path_predicates(shape.path))
+            wanted.update(value for kind, value in shape.targets if kind in ("subjectsOf", "objectsOf"))
             for kind, argument in shape.constraints:
                 if kind in ("Equals", "Disjoint", "LessThan", "LessThanOrEquals"):
                     wanted.add(argument)
         return wanted
 
 
-_LIST_TERMS = {RDF.first, RDF.rest}
+#: every term of the SHACL vocabulary (Core, SPARQL, Advanced Features, JavaScript); other sh: terms
+#: name no feature and are ignored, as SHACL ignores unknown properties
+_SHACL_TERMS = {SH[name] for name in SH.__annotations__}
 _KNOWN_TYPES = {
     SH.NodeShape,
     SH.PropertyShape,
@@ -264,6 +349,12 @@ _KNOWN_TYPES = {
     SH.SPARQLConstraint,
     SH.SPARQLTarget,
     SH.PrefixDeclaration,
+    SH.ValidationReport,
+    SH.ValidationResult,
+    SH.ConstraintComponent,
+    SH.Parameter,
+    SH.SPARQLAskValidator,
+    SH.SPARQLSelectValidator,
 }
 
 
@@ -288,3 +379,148 @@ def _regex_flags(flags: str) -> int:
 
 def _name(graph: rdflib.Graph, node) -> str:
     return node.n3(graph.namespace_manager) if isinstance(node, URIRef) else "a blank node"
+
+
+def sparql_path(graph: rdflib.Graph, node) -> str:
+    """A SHACL path in SPARQL property path syntax (what ``$PATH`` stands for in a query)."""
+    if isinstance(node, URIRef):
+        return f"<{node}>"
+    if (node, RDF.first, None) in graph:
+        return "(" + "/".join(sparql_path(graph, item) for item in graph.items(node)) + ")"
+    inner = graph.value(node, SH.inversePath)
+    if inner is not None:
+        return f"^({sparql_path(graph, inner)})"
+    for key, mark in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        inner = graph.value(node, key)
+        if inner is not None:
+            return f"({sparql_path(graph, inner)}){mark}"
+    alternatives = graph.value(node, SH.alternativePath)
+    if alternatives is not None:
+        return "(" + "|".join(sparql_path(graph, item) for item in graph.items(alternatives)) + ")"
+    raise UnsupportedShapes(f"the shapes use a path the fast SHACL engine cannot read: {_name(graph, node)}")
+
+
+def query_text(graph: rdflib.Graph, node, key=SH.select) -> str:
+    """The query of ``node`` (its ``sh:select`` or ``sh:ask``) with the PREFIX lines its sh:prefixes declare."""
+    lines = []
+    ontologies = list(graph.objects(node, SH.prefixes))
+    for ontology in ontologies:  # and the ontologies they import (owl:imports), each once
+        ontologies += [o for o in graph.objects(ontology, rdflib.OWL.imports) if o not in ontologies]
+    for ontology in ontologies:
+        for declaration in graph.objects(ontology, SH.declare):
+            lines.append(
+                f"PREFIX {graph.value(declaration, SH.prefix)}: <{graph.value(declaration, SH.namespace)}>"
+            )
+    return "\n".join([*lines, str(graph.value(node, key))])
+
+
+def check_sparql(shapes: rdflib.Graph) -> None:
+    """Refuse, for every engine and before anything runs, a SPARQL query of ``shapes`` that SHACL forbids.
+
+    SHACL pre-binds ``$this`` (and ``$value``, and a constraint component's parameters) by
+    substitution, and for that to be well defined a query must not use MINUS, VALUES or SERVICE,
+    must not assign a pre-bound variable with ``AS``, and its subqueries must return every
+    pre-bound variable (SHACL 5.6.1; the suite's ``sparql/pre-binding`` tests).
+    """
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    validators: dict[rdflib.term.Node, set[str]] = {}
+    for key in (SH.validator, SH.nodeValidator, SH.propertyValidator):
+        for component, validator in shapes.subject_objects(key):
+            names = {
+                _local_name(shapes.value(parameter, SH.path))
+                for parameter in shapes.objects(component, SH.parameter)
+            }
+            validators.setdefault(validator, set()).update(names)
+    for key in (SH.select, SH.ask):
+        for node in shapes.subjects(key, None):
+            bound = {"this", "shapesGraph", "currentShape", *validators.get(node, ())}
+            if key == SH.ask:
+                bound.add("value")
+            try:
+                tree = parseQuery(query_text(shapes, node, key))
+            except Exception as exc:
+                raise InputError(
+                    f"the shapes' SPARQL query {_name(shapes, node)} cannot be read: {_one_line(exc)}"
+                ) from None
+            problem = _forbidden(tree, bound)
+            if problem:
+                raise InputError(
+                    f"the shapes' SPARQL query {_name(shapes, node)} {problem}, which SHACL forbids "
+                    "(pre-binding, SHACL 5.6.1). Fix: rewrite the query without it"
+                )
+    # the SPARQL of rules (which pyshacl runs): no SERVICE, even spelt with \u escapes
+    for key, parse in ((SH.construct, parseQuery), (SH.update, parseUpdate)):
+        for node in shapes.subjects(key, None):
+            try:
+                tree = parse(query_text(shapes, node, key))
+            except Exception as exc:
+                raise InputError(
+                    f"the shapes' SPARQL {_name(shapes, node)} cannot be read: {_one_line(exc)}"
+                ) from None
+            if _forbidden(tree, set(), only_service=True):
+                raise InputError(
+                    f"the shapes' SPARQL {_name(shapes, node)} uses SERVICE, which is refused: validation "
+                    "never calls another service. Fix: remove the SERVICE clause from the shapes file"
+                )
+
+
+def _forbidden(tree, bound: set[str], only_service: bool = False) -> str | None:
+    """What in a parsed query breaks the pre-binding rules (None: nothing); or only whether it uses SERVICE."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    def rule(node, name: str) -> str | None:
+        if name == "ServiceGraphPattern":
+            return "uses SERVICE"
+        if only_service:
+            return None
+        if name == "MinusGraphPattern":
+            return "uses MINUS"
+        if name == "InlineData" or (name == "ValuesClause" and _value(node, "var") is not None):
+            return "uses VALUES"
+        if name == "Bind" and str(_value(node, "var")) in bound:
+            return f"assigns ${_value(node, 'var')} with BIND"
+        for projected in _value(node, "projection") or ():
+            if isinstance(projected, CompValue) and str(_value(projected, "evar")) in bound:
+                return f"assigns ${_value(projected, 'evar')} with AS"
+        if name == "SubSelect":
+            if not _value(node, "projection"):
+                return "has a subquery that selects *, not the pre-bound variables by name"
+            returned = {str(_value(p, "var")) for p in node["projection"]}
+            missing = sorted(bound - {"shapesGraph", "currentShape"} - returned)
+            if missing:
+                return f"has a subquery that does not return ${missing[0]}"
+        return None
+
+    def walk(node) -> str | None:
+        if isinstance(node, CompValue):
+            found = rule(node, node.name)
+            if found:
+                return found
+            items = node.values()
+        elif isinstance(node, (list, tuple, ParseResults)):
+            items = node
+        else:
+            return None
+        for item in items:
+            found = walk(item)
+            if found:
+                return found
+        return None
+
+    return walk(list(tree))
+
+
+def _value(node, key: str):
+    """``node[key]``, or None (rdflib's ``CompValue.get`` answers a missing key with the key itself)."""
+    return node[key] if key in node else None
+
+
+def _local_name(iri) -> str:
+    text = str(iri)
+    return re.split(r"[#/:]", text)[-1]
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())

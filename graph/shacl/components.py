@@ -14,14 +14,14 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
 
-from rdflib import RDF, RDFS, XSD, Literal
+from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.namespace import SH
 
 from graph.ingest.cells import fast_literal_check
 from graph.model.terms import rdflib_literal
 from graph.shacl.compile import CompiledShapes
 from graph.shacl.sparql_plan import SparqlQuery
-from graph.shacl.types import CompiledShape, ShaclResult, Term, UnsupportedShapes
+from graph.shacl.types import CompiledShape, ShaclResult, Term
 from graph.shacl.view import ColumnValues, StatementNodes, TableView
 
 
@@ -150,15 +150,24 @@ class Evaluation:
                     self.path_values(focus, shape.path) if shape.path is not None else [(n,) for n in focus]
                 )
             if kind == "Property":  # from each value node
-                nodes = list(dict.fromkeys(chain.from_iterable(values)))
-                if results is not None:
-                    self._run_shape(argument, nodes, results, None)
+                if results is not None:  # of each focus node: two focus nodes' shared value reports twice
+                    self._run_shape(argument, list(chain.from_iterable(values)), results, None)
                 else:
-                    bad = self.failing(argument, nodes)
+                    bad = self.failing(argument, list(dict.fromkeys(chain.from_iterable(values))))
                     failed.update(f for f, vs in zip(focus, values, strict=True) if any(v in bad for v in vs))
                 continue
-            if kind == "Sparql":
-                found = self._sparql(shape, argument, focus)
+            if kind == "Component" and argument[1].ask:
+                found = self._ask(shape, *argument, focus, values)
+                if results is not None:
+                    results.extend(found)
+                else:
+                    failed.update(r.focus for r in found)
+                continue
+            if kind in ("Sparql", "Component"):
+                if kind == "Component":
+                    found = self._sparql(shape, argument[1], focus, argument[0])
+                else:
+                    found = self._sparql(shape, argument, focus)
                 if results is not None:
                     results.extend(found)
                 else:
@@ -171,24 +180,66 @@ class Evaluation:
                     failed.add(focus[index])
                     continue
                 path_iri = path[0] if path else shape.path_iri
+                path_node = URIRef(path[0]) if path else shape.path_node
                 results.append(
-                    ShaclResult(focus[index], path_iri, value, component, shape.node, shape.severity)
+                    ShaclResult(
+                        focus[index],
+                        path_iri,
+                        value,
+                        component,
+                        shape.node,
+                        shape.severity,
+                        path_node=path_node,
+                    )
                 )
 
-    def _sparql(self, shape: CompiledShape, query: SparqlQuery, focus: list[Term]) -> list[ShaclResult]:
-        """pyshacl's reading of a SPARQL constraint: each solution for a focus node is a result."""
-        if query.projects_this:
+    def _ask(
+        self, shape: CompiledShape, component: str, query: SparqlQuery, focus, values
+    ) -> list[ShaclResult]:
+        """An ASK validator: a result for each value node for which the query answers false."""
+        results = []
+        for node, found in zip(focus, values, strict=True):
+            for value in found:
+                if not self.view.ask_for(query, node, value, shape.node):
+                    fill = {**query.bound, "this": node, "value": value}
+                    message = None if query.message is None else _fill(query.message, fill)
+                    results.append(
+                        ShaclResult(
+                            node,
+                            shape.path_iri,
+                            value,
+                            component,
+                            shape.node,
+                            shape.severity,
+                            message,
+                            path_node=shape.path_node,
+                        )
+                    )
+        return results
+
+    def _sparql(
+        self,
+        shape: CompiledShape,
+        query: SparqlQuery,
+        focus: list[Term],
+        component: str = "SPARQLConstraintComponent",
+    ) -> list[ShaclResult]:
+        """pyshacl's reading of a SPARQL constraint (or a SELECT validator of ``component``): each
+        solution for a focus node is a result."""
+        by_focus: dict[int, list[dict]] = {}
+        # one run for all focus nodes (see SparqlQuery), unless a focus node is a literal: the store
+        # gives literals back in its own form, which would not match the focus node
+        if query.join and not any(isinstance(node, tuple) for node in focus):
             position = {node: i for i, node in enumerate(focus)}
-            by_focus: dict[int, list[dict]] = {}
             for solution in self.view.select(query):
                 index = position.get(solution.get("this"))
                 if index is not None:
                     by_focus.setdefault(index, []).append(solution)
-        else:
-            raise UnsupportedShapes(
-                "a SPARQL constraint of the shapes does not select $this, which the fast SHACL engine needs; "
-                "validate with pyshacl instead (--shacl pyshacl)"
-            )
+        else:  # $this pre-bound to each focus node in turn
+            for index, node in enumerate(focus):
+                found = list(self.view.select_for(query, node, shape.node))
+                if found:
+                    by_focus[index] = found
         results = []
         for index, solutions in sorted(by_focus.items()):
             node = focus[index]
@@ -216,6 +267,7 @@ class Evaluation:
                         continue
                     seen.append(key)
                     fill = {
+                        **query.bound,
                         **bindings,
                         **{
                             k: v
@@ -232,10 +284,12 @@ class Evaluation:
                         this,
                         path_iri,
                         value,
-                        "SPARQLConstraintComponent",
+                        component,
                         shape.node,
                         shape.severity,
                         message,
+                        path_node=URIRef(path) if isinstance(path, str) else shape.path_node,
+                        constraint=query.node,
                     )
                 )
         return results
@@ -466,20 +520,34 @@ class Evaluation:
         return results
 
     def _ordered(self, value: Term, other: Term, accept) -> bool:
-        """pyshacl's sh:lessThan test: IRIs and strings compare as text, other literals by value."""
-        left, right = self._comparable(value), self._comparable(other)
-        if isinstance(left, str) != isinstance(right, str):
+        """SPARQL's ``<`` (``<=``): numbers by value, strings (without a language tag) as text, and
+        booleans, dates and times of one type by value; anything else (an IRI, a number against text,
+        an ill-typed literal) cannot be compared, which is a violation."""
+        left, right = self._sparql_value(value), self._sparql_value(other)
+        if left is None or right is None or left[0] != right[0]:
             return False
         try:
-            return accept(left, right)
-        except TypeError:
+            return accept(left[1], right[1])
+        except TypeError:  # e.g. a dateTime with a time zone against one without
             return False
 
-    def _comparable(self, term: Term):
+    def _sparql_value(self, term: Term):
+        """(kind, value) of a literal SPARQL can order, or None."""
         if isinstance(term, str):
-            return term
+            return None
+        lexical, datatype, language = term
+        if language:
+            return None
+        if not datatype or datatype == _XSD_STRING:
+            return ("string", lexical)
         literal = self.literal(term)
-        return literal.value if isinstance(literal.value, str) else literal
+        if getattr(literal, "ill_typed", None) is True or not self._has_datatype(term, datatype):
+            return None
+        value = literal.value
+        if datatype in _NUMERIC:
+            return ("number", value)
+        kind = _ORDERED.get(datatype)
+        return None if kind is None or value is None else (kind, value)
 
     def _lessthan(self, shape, other, focus, values):
         return self._less(shape, other, focus, values, lambda a, b: a < b, "LessThanConstraintComponent")
@@ -508,6 +576,20 @@ _PYTHON_TYPES = {  # the Python value rdflib must give a literal of these dataty
     str(XSD.date): datetime.date,
     str(XSD.time): datetime.time,
     str(XSD.dateTime): datetime.datetime,
+}
+_XSD_STRING = str(XSD.string)
+_NUMERIC = {
+    str(XSD[name])
+    for name in (
+        "integer decimal float double nonPositiveInteger negativeInteger long int short byte "
+        "nonNegativeInteger unsignedLong unsignedInt unsignedShort unsignedByte positiveInteger"
+    ).split()
+}
+_ORDERED = {
+    str(XSD.boolean): "boolean",
+    str(XSD.dateTime): "dateTime",
+    str(XSD.date): "date",
+    str(XSD.time): "time",
 }
 _NODE_KINDS = {
     str(SH.IRI): {"IRI"},

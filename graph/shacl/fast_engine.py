@@ -19,7 +19,9 @@ from graph.shacl.view import TableView
 def fast_results(shapes: rdflib.Graph | CompiledShapes, table: TripleTable) -> list[ShaclResult]:
     """Every validation result of ``shapes`` on the graph held by ``table``."""
     compiled = shapes if isinstance(shapes, CompiledShapes) else CompiledShapes(shapes)
-    run = Evaluation(compiled, TableView(table, compiled.predicates(), compiled.sparql_predicates()))
+    view = TableView(table, compiled.predicates(), compiled.sparql_predicates())
+    view.shapes_graph = compiled.graph
+    run = Evaluation(compiled, view)
     results: list[ShaclResult] = []
     for shape in compiled.top:
         if shape.deactivated:

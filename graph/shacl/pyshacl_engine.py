@@ -10,12 +10,24 @@ from graph.model.graph import KnowledgeGraph
 from graph.shacl.types import ShaclResult, term_of
 
 
-def pyshacl_results(graph: KnowledgeGraph, shapes: rdflib.Graph) -> list[ShaclResult]:
+def pyshacl_validate(
+    data: rdflib.Graph, shapes: rdflib.Graph, allow_warnings: bool = False
+) -> tuple[bool, rdflib.Graph, str]:
+    """:func:`pyshacl.validate` as this project runs it: no inference, SHACL-AF (SPARQL targets) on.
+
+    The caller has checked the shapes' SPARQL first (:func:`graph.shacl.check_sparql`): pyshacl
+    itself would run a SERVICE clause, which makes a network request.
+    """
     import pyshacl  # imported here: it is slow to import and only this function needs it
 
-    _conforms, report, _text = pyshacl.validate(
-        graph.to_rdflib(), shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    return pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=allow_warnings
     )
+
+
+def pyshacl_results(graph: KnowledgeGraph, shapes: rdflib.Graph) -> list[ShaclResult]:
+    """The results pyshacl finds on ``graph``."""
+    _conforms, report, _text = pyshacl_validate(graph.to_rdflib(), shapes, allow_warnings=True)
     results = []
     top = (
         r
@@ -34,10 +46,18 @@ def pyshacl_results(graph: KnowledgeGraph, shapes: rdflib.Graph) -> list[ShaclRe
                 focus=term_of(report.value(result, SH.focusNode)),
                 path=str(path) if isinstance(path, URIRef) else None,
                 value=None if value is None else term_of(value),
-                component=str(report.value(result, SH.sourceConstraintComponent)).rpartition("#")[2],
+                component=_component(report.value(result, SH.sourceConstraintComponent)),
                 shape=report.value(result, SH.sourceShape),
                 severity=str(report.value(result, SH.resultSeverity)),
                 message=message,
+                path_node=path,
+                constraint=constraint,
             )
         )
     return results
+
+
+def _component(iri) -> str:
+    """A SHACL constraint component by its local name (as the fast engine names it), any other by its IRI."""
+    text = str(iri)
+    return text[len(str(SH)) :] if text.startswith(str(SH)) else text

@@ -11,24 +11,76 @@ import re
 
 from rdflib import URIRef
 
-from graph.shacl.types import UnsupportedShapes
+from graph.shacl.types import Term, UnsupportedShapes
 
 
 class SparqlQuery:
-    """A SELECT query of a shape, ``$this`` read as an ordinary variable; which predicates it reads."""
+    """A SELECT query of a shape, ``$this`` read as an ordinary variable; which predicates it reads.
 
-    def __init__(self, text: str, message: str | None = None):
+    ``join`` tells whether one run for all focus nodes, its solutions matched to them by ``?this``,
+    gives what SHACL's pre-binding of ``$this`` gives for each: so when ``$this`` is bound by a
+    triple pattern of the query's top-level group and appears elsewhere only in that group's
+    FILTERs, and nothing (GROUP BY, LIMIT ...) works on the solutions of all nodes together.
+    Otherwise the query runs once per focus node with ``$this`` substituted."""
+
+    def __init__(
+        self,
+        text: str,
+        message: str | None = None,
+        node=None,
+        ask: bool = False,
+        bound: dict[str, Term] | None = None,
+    ):
         from rdflib.plugins.sparql import prepareQuery
+        from rdflib.plugins.sparql.parser import parseQuery
 
-        self.text = re.sub(r"\$(this|value|path|failure)\b", r"?\1", text)
+        self.node = node  # the constraint (or target) in the shapes graph
+        self.ask = ask  # an ASK validator of a constraint component (else a SELECT query)
+        self.bound = bound or {}  # the constraint component's parameters, pre-bound
+        names = "|".join(["this", "value", "path", "failure", *map(re.escape, self.bound)])
+        self.text = re.sub(rf"\$({names})\b", r"?\1", text)
         self.message = message
+        # $shapesGraph names the shapes graph, a named graph of the store; $currentShape the shape
+        self.uses_shapes = re.search(r"[?$](shapesGraph|currentShape)\b", self.text) is not None
         try:
             algebra = prepareQuery(self.text).algebra
+            tree = parseQuery(self.text)
         except Exception as exc:
             raise UnsupportedShapes(f"a SPARQL query of the shapes cannot be read: {exc}") from None
-        self.projects_this = any(str(v) == "this" for v in algebra.get("PV", ()))
+        self.projects_this = any(str(v) == "this" for v in (algebra["PV"] if "PV" in algebra else ()))
+        self.join = self.projects_this and not self.bound and not self.uses_shapes and _join_safe(tree[1])
         self.predicates = _algebra_predicates(algebra)
         self.patterns, self.unprunable = _required_patterns(algebra)
+
+
+def _join_safe(query) -> bool:
+    """See :class:`SparqlQuery` (``join``)."""
+    from pyparsing import ParseResults
+    from rdflib.term import Variable
+
+    this = Variable("this")
+
+    def mentions(node) -> bool:
+        if node == this and isinstance(node, Variable):
+            return True
+        if isinstance(node, dict):
+            return any(mentions(v) for v in node.values())
+        if isinstance(node, (list, tuple, ParseResults)):
+            return any(mentions(v) for v in node)
+        return False
+
+    if query.name != "SelectQuery" or any(
+        query[key] for key in ("groupby", "having", "orderby", "limitoffset") if key in query
+    ):
+        return False
+    bound = False
+    where = query["where"]
+    for part in where["part"] if "part" in where else ():
+        if part.name == "TriplesBlock":
+            bound = bound or mentions(part)
+        elif part.name != "Filter" and mentions(part):
+            return False
+    return bound
 
 
 #: how a predicate's triples may be cut down: keep (subject, value) when the term at ``position``

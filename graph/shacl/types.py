@@ -28,6 +28,10 @@ class ShaclResult:
     shape: rdflib.term.Node  # the shape in the shapes graph that reports it
     severity: str
     message: str | None = None  # the message of a SPARQL constraint, its {?variables} filled in
+    #: the path as written in the shapes graph (a predicate or a blank node of a path expression)
+    path_node: rdflib.term.Node | None = field(default=None, compare=False)
+    #: the constraint that reports it, where SHACL names one (a SPARQL constraint's node)
+    constraint: rdflib.term.Node | None = field(default=None, compare=False)
 
 
 @dataclass(eq=False)
@@ -35,6 +39,7 @@ class CompiledShape:
     node: rdflib.term.Node
     path: object = None  # a predicate IRI (str) or a compiled complex path (tuple)
     path_iri: str | None = None
+    path_node: rdflib.term.Node | None = None  # the sh:path object in the shapes graph
     severity: str = str(SH.Violation)
     deactivated: bool = False
     targets: list[tuple[str, Term]] = field(default_factory=list)

@@ -7,6 +7,7 @@ pyoxigraph store of just the triples they read.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
@@ -27,7 +28,10 @@ from graph.model.namespaces import (
 )
 from graph.model.ntriples import ntriples_lines
 from graph.model.table import TripleTable
-from graph.shacl.types import Term
+from graph.shacl.types import Term, UnsupportedShapes, term_of
+
+#: the name of the shapes graph in the store of the SPARQL queries (what ``$shapesGraph`` is bound to)
+SHAPES_GRAPH = "urn:x-ningbo-kg:shapes-graph"
 
 
 class StatementNodes(Sequence):
@@ -148,6 +152,8 @@ class TableView:
         self, table: TripleTable, predicates: set[str], sparql_predicates: tuple | None = (set(), {})
     ):
         self.table = table
+        self.shapes_graph: Iterable = ()  # the shapes, for queries that use $shapesGraph
+        self._shapes_loaded = False
         self._sparql_predicates = sparql_predicates
         self._store = None
         self._items_by_predicate: dict[str, list[tuple[str, Term]]] | None = None
@@ -361,8 +367,47 @@ class TableView:
     def store(self):
         """A pyoxigraph store of the triples the SPARQL queries read."""
         if self._store is None:
-            self._store = ntriples_store(ntriples_lines(self._store_triples()))
+            blank: list[tuple[str, str, Term]] = []  # the bulk loader renames blank nodes: added one by one
+
+            def named() -> Iterator[tuple[str, str, Term]]:
+                for triple in self._store_triples():
+                    if triple[0].startswith("_:") or (
+                        isinstance(triple[2], str) and triple[2].startswith("_:")
+                    ):
+                        blank.append(triple)
+                    else:
+                        yield triple
+
+            self._store = ntriples_store(ntriples_lines(named()))
+            for s, p, o in blank:
+                self._store.add(_quad(s, p, o))
         return self._store
+
+    def _bindings(self, query, shape_node, **more: Term) -> dict[str, Term]:
+        """What a query's variables are pre-bound to: its parameters, ``more``, and where the query
+        uses them, ``$shapesGraph`` (the shapes graph, put in the store as a named graph) and
+        ``$currentShape``."""
+        found = {**query.bound, **more}
+        if query.uses_shapes:
+            if not self._shapes_loaded:
+                store = self.store()
+                graph = _oxigraph_term(SHAPES_GRAPH)
+                for s, p, o in self.shapes_graph:
+                    store.add(_quad(term_of(s), str(p), term_of(o), graph))
+                self._shapes_loaded = True
+            found.update(shapesGraph=SHAPES_GRAPH, currentShape=term_of(shape_node))
+        return found
+
+    def select_for(self, query, node: Term, shape_node=None) -> Iterator[dict[str, Term]]:
+        """The solutions of a SELECT query with ``$this`` pre-bound to ``node`` (see :func:`prebind`)."""
+        solutions = self.store().query(prebind(query.text, self._bindings(query, shape_node, this=node)))
+        variables = solutions.variables
+        for solution in solutions:
+            yield {
+                variable.value: _from_oxigraph(value, keep_literals=True)
+                for variable in variables
+                if (value := solution[variable]) is not None
+            }
 
     def select(self, query) -> Iterator[dict[str, Term]]:
         """The solutions of a SELECT query (a compiled :class:`~graph.shacl.compile.SparqlQuery`)."""
@@ -385,6 +430,11 @@ class TableView:
             value = solution[this]
             if value is not None:
                 yield _from_oxigraph(value)
+
+    def ask_for(self, query, node: Term, value: Term, shape_node=None) -> bool:
+        """The answer of an ASK validator with ``$this`` and ``$value`` pre-bound."""
+        bindings = self._bindings(query, shape_node, this=node, value=value)
+        return bool(self.store().query(prebind(query.text, bindings)))
 
     def _store_triples(self) -> Iterable[tuple[str, str, Term]]:
         """The triples the SPARQL queries can read (see :func:`graph.shacl.compile.sparql_plan`)."""
@@ -552,6 +602,91 @@ def _stored_form(term: tuple[str, str, str]):
 
 
 _STORED: dict[tuple[str, str, str], object] = {}
+
+
+# the parts of a query where a variable's name is no variable (strings, IRIs, comments), and the
+# tokens that begin and end a projection
+_QUERY_TOKENS = (
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r"|<[^<>\s\"{}|^`\\]*>|#[^\n]*|(?i:\bSELECT\b|\bWHERE\b)|\{"
+)
+
+
+def prebind(text: str, bindings: dict[str, Term]) -> str:
+    """The query ``text`` with each variable of ``bindings`` replaced by its value, as SHACL
+    pre-binds ``$this`` (and ``$value`` and a component's parameters): in every group, FILTER,
+    BIND and subquery alike (Oxigraph's own substitution binds a variable only at the top).
+    ``bound(?x)`` becomes true; a projected ``?x`` becomes ``(value AS ?x)``."""
+    for value in bindings.values():
+        if isinstance(value, str) and value.startswith("_:"):
+            raise UnsupportedShapes(
+                "a SPARQL query needs a variable pre-bound to a blank node, which a query cannot name; the "
+                "fast SHACL engine does not implement this: validate with pyshacl instead (--shacl pyshacl)"
+            )
+    names = "|".join(map(re.escape, bindings))
+    # variable names are case-sensitive, keywords are not
+    tokens = re.compile(rf"{_QUERY_TOKENS}|(?i:\bbound)\s*\(\s*[?$](?:{names})\s*\)|[?$](?:{names})\b|\(|\)")
+    constants = {name: _sparql_term(value) for name, value in bindings.items()}
+    projecting = False
+    selects = depth = 0
+
+    def replace(match: re.Match) -> str:
+        nonlocal projecting, selects, depth
+        token = match.group(0)
+        upper = token.upper()
+        if upper == "SELECT":
+            projecting = True
+            selects += 1
+            depth = 0
+        elif upper == "WHERE" or token == "{":
+            projecting = False
+        elif token in "()":
+            depth += 1 if token == "(" else -1
+        elif upper.startswith("BOUND"):
+            return "(true)"
+        elif token[0] in "?$" and token[1:] in constants:
+            constant = constants[token[1:]]
+            if not projecting or depth > 0:  # in an expression of the projection, a value too
+                return constant
+            # a subquery's projected variable becomes one of its own (the outer query binds the name)
+            name = token[1:] if selects == 1 else f"{token[1:]}_in_subquery_{selects}"
+            return f"({constant} AS ?{name})"
+        return token
+
+    return tokens.sub(replace, text)
+
+
+def _sparql_term(term: Term) -> str:
+    if isinstance(term, tuple):
+        lexical, datatype, language = term
+        quoted = (
+            '"'
+            + lexical.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+            + '"'
+        )
+        if language:
+            return f"{quoted}@{language}"
+        return f"{quoted}^^<{datatype}>" if datatype else quoted
+    return f"<{term}>"
+
+
+def _oxigraph_term(term: Term):
+    import pyoxigraph as ox
+
+    if isinstance(term, tuple):
+        lexical, datatype, language = term
+        if language:
+            return ox.Literal(lexical, language=language)
+        return ox.Literal(lexical, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(lexical)
+    if term.startswith("_:"):
+        return ox.BlankNode(term[2:])
+    return ox.NamedNode(term)
+
+
+def _quad(s: str, p: str, o: Term, graph=None):
+    import pyoxigraph as ox
+
+    return ox.Quad(_oxigraph_term(s), ox.NamedNode(p), _oxigraph_term(o), graph)
 
 
 def _from_oxigraph(term, keep_literals: bool = False) -> Term:

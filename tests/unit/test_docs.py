@@ -20,6 +20,7 @@ PAGES = [
     *sorted((ROOT / "docs").glob("*.md")),
     ROOT / "benchmarks" / "README.md",
     ROOT / "tests" / "conformance" / "sparql11-protocol" / "README.md",
+    ROOT / "tests" / "conformance" / "shacl" / "README.md",
 ]
 
 FENCE = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)

@@ -199,7 +199,7 @@ def test_auto_uses_the_fast_engine_above_the_limit(write_csv, monkeypatch):
     ("extra", "named"),
     [
         ("sh:rule [ a sh:TripleRule ]", "sh:rule"),
-        ('sh:sparql [ sh:ask "ASK { }" ]', "sh:ask"),
+        ('sh:sparql [ sh:ask "ASK { }" ]', "without sh:select"),  # a SPARQL constraint is a SELECT
         ("sh:target [ a sh:JSTarget ]", "sh:JSTarget"),
     ],
 )
