@@ -19,9 +19,9 @@ from graph.sparql.guard import QuerySyntaxError, Refused, inspect_query, inspect
 from graph.sparql.results import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
-    XSD_STRING,
     NotAcceptable,
     from_oxigraph,
+    json_term,
     negotiate,
 )
 
@@ -274,29 +274,13 @@ def _solutions_json(solutions: ox.QuerySolutions, max_rows: int | None) -> tuple
             break
         bindings.append(
             {
-                name: _json_term(term)
+                name: json_term(term)
                 for name, term in zip(variables, solution, strict=True)
                 if term is not None
             }
         )
     document = {"head": {"vars": variables}, "results": {"bindings": bindings}}
     return json.dumps(document, ensure_ascii=False).encode("utf-8"), truncated
-
-
-def _json_term(term) -> dict:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.Literal):
-        value = {"type": "literal", "value": term.value}
-        if term.language:
-            value["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            value["datatype"] = term.datatype.value
-        return value
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    parts = {"subject": term.subject, "predicate": term.predicate, "object": term.object}
-    return {"type": "triple", "value": {key: _json_term(part) for key, part in parts.items()}}
 
 
 def _update(store: ox.Store, request: UpdateRequest, prefixes) -> Reply:

@@ -400,25 +400,13 @@ class TableView:
 
     def select_for(self, query, node: Term, shape_node=None) -> Iterator[dict[str, Term]]:
         """The solutions of a SELECT query with ``$this`` pre-bound to ``node`` (see :func:`prebind`)."""
-        solutions = self.store().query(prebind(query.text, self._bindings(query, shape_node, this=node)))
-        variables = solutions.variables
-        for solution in solutions:
-            yield {
-                variable.value: _from_oxigraph(value, keep_literals=True)
-                for variable in variables
-                if (value := solution[variable]) is not None
-            }
+        yield from _rows(
+            self.store().query(prebind(query.text, self._bindings(query, shape_node, this=node)))
+        )
 
     def select(self, query) -> Iterator[dict[str, Term]]:
         """The solutions of a SELECT query (a compiled :class:`~graph.shacl.compile.SparqlQuery`)."""
-        solutions = self.store().query(query.text)
-        variables = solutions.variables
-        for solution in solutions:
-            yield {
-                variable.value: _from_oxigraph(value, keep_literals=True)
-                for variable in variables
-                if (value := solution[variable]) is not None
-            }
+        yield from _rows(self.store().query(query.text))
 
     def select_this(self, query) -> Iterator[Term]:
         """The bindings of ``?this`` in the solutions of a SPARQL target's query."""
@@ -730,3 +718,14 @@ _ALWAYS = (RDF_OBJECT, RDF_PREDICATE, RDF_SUBJECT, DERIVED_FROM)  # every statem
 def _fixed_values(fact, predicate: str) -> list[Term]:
     column = _COLUMNS.get(predicate)
     return list(column(fact)) if column is not None else []
+
+
+def _rows(solutions) -> Iterator[dict[str, Term]]:
+    """Oxigraph's SELECT solutions as dictionaries from variable name to rdflib term (unbound left out)."""
+    variables = solutions.variables
+    for solution in solutions:
+        yield {
+            variable.value: _from_oxigraph(value, keep_literals=True)
+            for variable in variables
+            if (value := solution[variable]) is not None
+        }

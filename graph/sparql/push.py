@@ -98,12 +98,7 @@ def guess_query_endpoint(store_url: str) -> str | None:
     >>> guess_query_endpoint("http://localhost:3030/ningbo/data")
     'http://localhost:3030/ningbo/query'
     """
-    parts = urlsplit(store_url)
-    path = parts.path.rstrip("/")
-    for suffix, replacement in _QUERY_ENDPOINT_OF:
-        if path.endswith(suffix):
-            return urlunsplit(parts._replace(path=path[: -len(suffix)] + replacement, query="", fragment=""))
-    return None
+    return _sibling_endpoint(store_url, _QUERY_ENDPOINT_OF)
 
 
 def graph_url(store_url: str, graph: str | None, *extra: str) -> str:
@@ -437,9 +432,14 @@ def guess_update_endpoint(store_url: str) -> str | None:
     >>> guess_update_endpoint("http://localhost:7878/store")
     'http://localhost:7878/update'
     """
+    return _sibling_endpoint(store_url, _UPDATE_ENDPOINT_OF)
+
+
+def _sibling_endpoint(store_url: str, suffixes: list[tuple[str, str]]) -> str | None:
+    """``store_url`` with the first matching path suffix replaced (query and fragment dropped), or None."""
     parts = urlsplit(store_url)
     path = parts.path.rstrip("/")
-    for suffix, replacement in _UPDATE_ENDPOINT_OF:
+    for suffix, replacement in suffixes:
         if path.endswith(suffix):
             return urlunsplit(parts._replace(path=path[: -len(suffix)] + replacement, query="", fragment=""))
     return None

@@ -158,7 +158,7 @@ class QueryResult:
             variables = self.variables or []
             bindings = [
                 {
-                    name: _json_term(term)
+                    name: json_term(term)
                     for name, term in zip(variables, solution, strict=True)
                     if term is not None
                 }
@@ -347,8 +347,12 @@ def _native(term: Node | tuple | None) -> Any:
     return str(term)
 
 
-def _json_term(term: Any) -> dict[str, Any]:
-    """One term in the SPARQL 1.1 Query Results JSON format."""
+def json_term(term: Any) -> dict[str, Any]:
+    """One term in the SPARQL 1.1 Query Results JSON format.
+
+    >>> json_term(ox.Literal("宁波", language="zh"))
+    {'type': 'literal', 'value': '宁波', 'xml:lang': 'zh'}
+    """
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
@@ -362,5 +366,5 @@ def _json_term(term: Any) -> dict[str, Any]:
         return value
     if isinstance(term, ox.Triple):
         parts = {"subject": term.subject, "predicate": term.predicate, "object": term.object}
-        return {"type": "triple", "value": {key: _json_term(part) for key, part in parts.items()}}
+        return {"type": "triple", "value": {key: json_term(part) for key, part in parts.items()}}
     raise TypeError(f"not an RDF term: {term!r}")
