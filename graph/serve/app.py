@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import os
 import secrets
@@ -29,7 +30,9 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import parse_qsl
 
+from starlette._utils import parse_host_header
 from starlette.applications import Starlette
+from starlette.datastructures import URL
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -153,7 +156,8 @@ def create_app(
         )
 
     # outermost first: a 503 from the cap on requests carries the security headers too
-    middleware = [Middleware(_SecurityHeaders), Middleware(_RequestCap)]
+    cap = _Counter()
+    middleware = [Middleware(_SecurityHeaders), Middleware(_RequestCap, counter=cap)]
     if trusted_hosts:
         middleware.append(Middleware(_TrustedHost, allowed_hosts=trusted_hosts))
     if settings.cors:
@@ -176,9 +180,111 @@ def create_app(
         Route("/favicon.svg", favicon, methods=["GET", "HEAD"]),
         Route("/favicon.ico", favicon, methods=["GET", "HEAD"]),
     ]
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app = _Endpoint(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.pool = pool
+    if not settings.cors:  # CORS headers are the middleware's: such requests take the full path
+        app.fast = _plain_queries(pool, cap, trusted_hosts)
     return app
+
+
+class _Endpoint(Starlette):
+    """The app, with a short way through for the commonest request (see :func:`_plain_queries`)."""
+
+    fast: Callable | None = None
+
+    async def __call__(self, scope, receive, send) -> None:
+        if (
+            self.fast is not None
+            and scope["type"] == "http"
+            and scope["method"] == "GET"
+            and scope["path"] in ("/sparql", "/sparql/")
+            and await self.fast(scope, send)
+        ):
+            return
+        await super().__call__(scope, receive, send)
+
+
+_QUERY_PARAMETERS = {"query", "default-graph-uri", "named-graph-uri"}
+_SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
+
+
+def _plain_queries(pool: WorkerPool, cap: _Counter, trusted_hosts: list[str] | None):
+    """A GET of ``/sparql`` with one ``query`` (and the protocol's dataset, if any), from an allowed
+    host, answered without the middleware and routing layers, which cost more than a lookup does.
+
+    It gives exactly what the full path gives (the same :class:`QueryRequest`, base IRI included,
+    the same status, body and headers, the security headers too) and counts against the same cap
+    on requests; anything else it declines (returns false, having sent nothing), and the full path
+    answers: other methods and paths, an update, a malformed or unusual parameter, a host to refuse.
+    """
+    allowed = set(trusted_hosts) if trusted_hosts else None
+
+    @functools.lru_cache(maxsize=64)
+    def host_allowed(header: bytes | None) -> bool:
+        if allowed is None:
+            return True
+        if header is None:
+            return False
+        text = header.decode("latin-1")
+        if text.startswith("["):  # as _TrustedHost reads an IPv6 address in brackets
+            return (text[1 : text.find("]")] if "]" in text else text) in allowed
+        parsed = parse_host_header(text)
+        return parsed is not None and parsed.host.lower() in allowed
+
+    @functools.lru_cache(maxsize=64)
+    def base_iri(scheme: str, server, path: str, host: bytes | None) -> str:
+        scope = {"scheme": scheme, "server": server, "path": path, "query_string": b""}
+        scope["headers"] = [(b"host", host)] if host is not None else []
+        return str(URL(scope=scope).replace(query=""))
+
+    async def answer(scope, send) -> bool:
+        raw_query = scope.get("query_string", b"")
+        if b"#" in raw_query or cap.running >= MAX_REQUESTS:
+            return False
+        host = accept = None
+        for key, value in scope["headers"]:
+            if key == b"host" and host is None:
+                host = value
+            elif key == b"accept" and accept is None:
+                accept = value.decode("latin-1")
+        if not host_allowed(host):
+            return False
+        try:
+            params = parse_qsl(raw_query.decode(), keep_blank_values=True, encoding="utf-8", errors="strict")
+        except (UnicodeDecodeError, ValueError):
+            return False
+        names = [key for key, _ in params]
+        if names.count("query") != 1 or not _QUERY_PARAMETERS.issuperset(names):
+            return False
+        request = QueryRequest(
+            next(value for key, value in params if key == "query"),
+            accept,
+            tuple(value for key, value in params if key == "default-graph-uri"),
+            tuple(value for key, value in params if key == "named-graph-uri"),
+            base_iri(scope.get("scheme", "http"), scope.get("server"), scope["path"], host),
+        )
+        cap.running += 1
+        try:
+            reply = await pool.submit(request)
+        finally:
+            cap.running -= 1
+        headers = [
+            (key.lower().encode("latin-1"), value.encode("latin-1")) for key, value in reply.headers.items()
+        ]
+        if reply.status in (200, 406) and "vary" not in {key.lower() for key in reply.headers}:
+            headers.append((b"vary", b"Accept"))
+        if not (reply.status < 200 or reply.status in (204, 304)):
+            headers.append((b"content-length", str(len(reply.body)).encode("latin-1")))
+        media_type = reply.media_type
+        if media_type.startswith("text/") and "charset=" not in media_type.lower():  # as Starlette does
+            media_type += "; charset=utf-8"
+        headers.append((b"content-type", media_type.encode("latin-1")))
+        headers += _SECURITY_HEADERS
+        await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+        await send({"type": "http.response.body", "body": reply.body})
+        return True
+
+    return answer
 
 
 async def _protocol_request(request: Request, settings: Settings) -> QueryRequest | UpdateRequest | Reply:
@@ -305,26 +411,31 @@ class _TrustedHost(TrustedHostMiddleware):
         await super().__call__(scope, receive, send)
 
 
+@dataclass
+class _Counter:
+    running: int = 0  # requests in progress
+
+
 class _RequestCap:
     """At most ``MAX_REQUESTS`` requests in progress; past it, 503 at once (queries also wait for a
     worker only up to the time limit)."""
 
-    def __init__(self, app):
+    def __init__(self, app, counter: _Counter):
         self.app = app
-        self.running = 0
+        self.counter = counter
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        if self.running >= MAX_REQUESTS:
+        if self.counter.running >= MAX_REQUESTS:
             return await _response(
                 Reply.text(503, f"the endpoint has {MAX_REQUESTS} requests in progress; try again")
             )(scope, receive, send)
-        self.running += 1
+        self.counter.running += 1
         try:
             await self.app(scope, receive, send)
         finally:
-            self.running -= 1
+            self.counter.running -= 1
 
 
 class _SecurityHeaders:
