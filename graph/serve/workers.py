@@ -70,8 +70,11 @@ class WorkerPool:
         max_rows: int | None = None,
         prefixes: dict[str, str] | None = None,
         memory_mb: int | None = None,
+        in_process: bool = True,
     ):
         self.store_path = store_path
+        self.in_process = in_process and not writable  # bounded queries answered in the server itself
+        self.answered_in_process = 0  # how many were (for tests and benchmarks)
         self.memory_mb = memory_mb
         self.size = 1 if writable else max(1, size)
         self.writable = writable
@@ -92,7 +95,7 @@ class WorkerPool:
 
     async def start(self) -> None:
         """Start every worker and wait until each has opened the store."""
-        if not self.writable:  # a writable store has one opener, the worker
+        if self.in_process:  # (a writable store has one opener, the worker)
             self._store = ox.Store.read_only(self.store_path)
             self._cardinality = Cardinalities(self._store)
             self._threads = concurrent.futures.ThreadPoolExecutor(IN_PROCESS_THREADS, "kg-in-process")
@@ -125,6 +128,7 @@ class WorkerPool:
                     self._cardinality,
                 )
                 if reply is not None:
+                    self.answered_in_process += 1
                     reply.headers["Server-Timing"] = f"query;dur={(time.monotonic() - started) * 1000:.1f}"
                     return reply
         try:
