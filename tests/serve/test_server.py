@@ -72,6 +72,31 @@ def test_get_post_form_and_post_direct_give_the_same_answer(endpoint):
         assert int(response.json()["results"]["bindings"][0]["n"]["value"]) == triple_count()
 
 
+@pytest.mark.parametrize(
+    "query, accept",
+    [
+        ("SELECT ?p ?o WHERE { ?s ?p ?o } LIMIT 3", None),  # answered by the server itself
+        (
+            "SELECT (<relative> AS ?r) (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+            "text/csv",
+        ),  # a worker; the base IRI
+        ("SELECT ?x WHERE { ?x ?p }", None),  # 400
+        ("SELECT * WHERE { ?s ?p ?o } LIMIT 1", "image/png"),  # 406
+    ],
+)
+def test_a_get_takes_the_short_path_and_answers_as_the_full_path_does(endpoint, query, accept):
+    """A GET of /sparql skips the middleware layers; a POST form takes them: the answers are the same."""
+    headers = {"Accept": accept} if accept else {}
+    short = httpx.get(f"{endpoint}/sparql", params={"query": query}, headers=headers, timeout=30)
+    full = httpx.post(f"{endpoint}/sparql", data={"query": query}, headers=headers, timeout=30)
+    assert (short.status_code, short.content) == (full.status_code, full.content)
+    timing_may_differ = {"date", "server-timing"}
+    assert [(k, v) for k, v in short.headers.items() if k not in timing_may_differ] == [
+        (k, v) for k, v in full.headers.items() if k not in timing_may_differ
+    ]
+    assert short.headers["x-content-type-options"] == "nosniff"
+
+
 def test_vocabulary_prefixes_are_declared(endpoint):
     response = post_query(endpoint, "ASK { ?zone kg:rank 10 }")
     assert response.json() == {"head": {}, "boolean": True}
