@@ -2,7 +2,8 @@
 write the answer in the negotiated format.
 
 Everything here runs inside a worker process (see :mod:`graph.serve.workers`), so a request that takes
-too long is stopped by ending that process. The order is the point: a request is parsed and
+too long is stopped by ending that process; only a query whose cost :func:`bounded_patterns` proves
+small whatever the data is answered in the server itself. The order is the point: a request is parsed and
 checked (no SERVICE, no LOAD, only graphs the store holds) before the store sees it.
 """
 
