@@ -262,6 +262,7 @@ _BOUNDED = re.compile(
     rf"\{{\s*{_PATTERN}\s*(?:\.\s*{_PATTERN}\s*)?\.?\s*\}}\s*LIMIT\s+([0-9]{{1,9}})\s*",
     re.IGNORECASE,
 )
+IN_PROCESS_ROWS = 10_000  # the largest LIMIT of a one-pattern query answered in the server itself
 IN_PROCESS_LIMIT = 1000  # the largest LIMIT of a two-pattern query answered in the server itself
 IN_PROCESS_ENTRIES = 1000  # the most matches a pattern with a constant may have in such a query
 
@@ -273,7 +274,8 @@ def bounded_patterns(text: str, max_rows: int | None) -> list[tuple[str, str, st
     must hold for any store. Two shapes qualify, each a SELECT of IRIs and variables only (no
     FILTER, OPTIONAL, DISTINCT, ORDER BY, literal, blank node or path) ending with a LIMIT:
 
-    * **One pattern**, its variables distinct, LIMIT within ``max_rows``. Oxigraph reads it from one
+    * **One pattern**, its variables distinct, LIMIT within ``max_rows`` and
+      :data:`IN_PROCESS_ROWS`. Oxigraph reads it from one
       range of one index (SPO, POS or OSP: whichever terms are constant, they are a prefix of one of
       the three), and since its variables are distinct every entry of the range is a solution: it
       stops after LIMIT entries.
@@ -312,7 +314,7 @@ def bounded_patterns(text: str, max_rows: int | None) -> list[tuple[str, str, st
         return None
     groups = found.groups()
     limit = int(groups[6])
-    if max_rows is not None and limit > max_rows:
+    if (max_rows is not None and limit > max_rows) or limit > IN_PROCESS_ROWS:
         return None
     patterns = [tuple(groups[0:3])] + ([tuple(groups[3:6])] if groups[3] is not None else [])
     for pattern in patterns:
