@@ -248,9 +248,8 @@ class _PlainQueries:
         """The query a plain GET asks, or ``None`` when the full path must answer it."""
         if b"#" in raw_query or self.cap.running >= MAX_REQUESTS or not self.host_allowed(host):
             return None
-        try:
-            params = parse_qsl(raw_query.decode(), keep_blank_values=True, encoding="utf-8", errors="strict")
-        except (UnicodeDecodeError, ValueError):
+        params = (_query_params if len(raw_query) <= 2048 else _query_params.__wrapped__)(raw_query)
+        if params is None:
             return None
         if len(params) == 1:  # the common case: just the query
             key, text = params[0]
@@ -315,6 +314,15 @@ class _PlainQueries:
         await send({"type": "http.response.start", "status": reply.status, "headers": self.headers(reply)})
         await send({"type": "http.response.body", "body": reply.body})
         return True
+
+
+@functools.lru_cache(maxsize=4096)  # the same few hundred query strings come again and again
+def _query_params(raw_query: bytes) -> tuple[tuple[str, str], ...] | None:
+    """The parameters of a query string, or ``None`` when they are not UTF-8 (the full path explains)."""
+    try:
+        return tuple(parse_qsl(raw_query.decode(), keep_blank_values=True, encoding="utf-8", errors="strict"))
+    except (UnicodeDecodeError, ValueError):
+        return None
 
 
 def _base_iri(scheme: str, server, path: str, host: bytes | None) -> str:

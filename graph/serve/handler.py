@@ -181,9 +181,31 @@ def answer_cheap(
 def cheap_patterns(request: QueryRequest, max_rows: int | None) -> list[tuple[str, str, str]] | None:
     """The patterns of a query that may be answered in the server itself (from its text alone: no
     dataset in the request, no SERVICE or FROM, a shape :func:`bounded_patterns` clears), or ``None``."""
-    if request.default_graphs or request.named_graphs or not plainly_local(request.text):
+    if request.default_graphs or request.named_graphs:
         return None
-    return bounded_patterns(request.text, max_rows)
+    patterns = _local_patterns(request.text, max_rows)
+    return None if patterns is None else list(patterns)
+
+
+# What a text's shape says (the same for every run of it, whatever the store holds): worked out once
+# per distinct text of at most 2 KiB, the few hundred kinds of queries a client sends over and over.
+# It is the parse that is remembered, not an answer: each query still runs.
+_SHAPES_REMEMBERED = 4096
+_SHAPE_TEXT = 2048
+
+
+@functools.lru_cache(maxsize=_SHAPES_REMEMBERED)
+def _remembered_patterns(text: str, max_rows: int | None) -> tuple[tuple[str, str, str], ...] | None:
+    if not plainly_local(text):
+        return None
+    patterns = bounded_patterns(text, max_rows)
+    return None if patterns is None else tuple(patterns)
+
+
+def _local_patterns(text: str, max_rows: int | None) -> tuple[tuple[str, str, str], ...] | None:
+    if len(text) > _SHAPE_TEXT:
+        return _remembered_patterns.__wrapped__(text, max_rows)
+    return _remembered_patterns(text, max_rows)
 
 
 def answer_bounded(
@@ -214,60 +236,6 @@ def answer_bounded(
         return None
 
 
-IN_LOOP_ROWS = 100  # the largest LIMIT of a one-pattern lookup read on the event loop itself
-_PROJECTION = re.compile(r"\s*SELECT\s+((?:\?[A-Za-z_][A-Za-z0-9_]*\s*)+)", re.IGNORECASE)
-_JSON_AWKWARD = re.compile("[\b\f]")  # escapes json.dumps may write otherwise than Oxigraph's writer
-
-
-def answer_lookup(
-    store: ox.Store, request: QueryRequest, patterns: list[tuple[str, str, str]]
-) -> Reply | None:
-    """The JSON answer to a one-pattern query :func:`bounded_patterns` cleared, with a LIMIT of at most
-    :data:`IN_LOOP_ROWS`, read straight from the store's index (no SPARQL parse or plan: those cost
-    ten times the read); ``None`` for anything else, which :func:`answer_bounded` then answers.
-
-    The bytes are those of Oxigraph's own evaluation and JSON writer: one pattern's solutions are
-    the index range it reads, in the same order, and each solution is written as the writer does
-    (the projection's order, compact separators). Anything the two might write differently (``SELECT
-    *``, a projected variable not in the pattern, a quoted triple, a literal with a base direction,
-    a backspace or form feed) is left to Oxigraph."""
-    limit = final_limit(request.text)
-    if len(patterns) != 1 or limit is None or limit > IN_LOOP_ROWS:
-        return None
-    format_name, media_type = _negotiate(request.accept, "select")
-    if format_name != "json":
-        return None
-    projection = _PROJECTION.match(request.text)
-    if projection is None:
-        return None
-    (pattern,) = patterns
-    names = projection.group(1).split()
-    if len(set(names)) != len(names) or not set(names) <= set(pattern):
-        return None
-    positions = [(name[1:], pattern.index(name)) for name in names]
-    try:
-        terms = [None if term.startswith("?") else ox.NamedNode(term[1:-1]) for term in pattern]
-    except ValueError:  # not an IRI Oxigraph takes as it is: its parser explains
-        return None
-    bindings = []
-    for quad in itertools.islice(store.quads_for_pattern(*terms, ox.DefaultGraph()), limit):
-        triple = (quad.subject, quad.predicate, quad.object)
-        row = {}
-        for name, position in positions:
-            term = triple[position]
-            if (
-                isinstance(term, ox.Triple)
-                or (isinstance(term, ox.Literal) and term.direction)
-                or _JSON_AWKWARD.search(term.value)
-            ):
-                return None
-            row[name] = json_term(term)
-        bindings.append(row)
-    document = {"head": {"vars": [name[1:] for name in names]}, "results": {"bindings": bindings}}
-    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return Reply(200, media_type_with_charset(format_name, media_type), body)
-
-
 def _query_directly(store: ox.Store, request: QueryRequest, prefixes, max_rows) -> Reply | None:
     """Run a query that :func:`plainly_local` cleared; ``None`` when Oxigraph cannot parse it, so the
     full path gives the parser's message (and names an update sent as a query)."""
@@ -284,7 +252,9 @@ def _query_directly(store: ox.Store, request: QueryRequest, prefixes, max_rows) 
     else:
         form = "graph"
     format_name, media_type = _negotiate(request.accept, form)
-    return _reply(raw, format_name, media_type, prefixes, max_rows, final_limit(request.text))
+    text = request.text
+    limit = _remembered_limit(text) if len(text) <= _SHAPE_TEXT else final_limit(text)
+    return _reply(raw, format_name, media_type, prefixes, max_rows, limit)
 
 
 def final_limit(text: str) -> int | None:
@@ -305,6 +275,7 @@ def final_limit(text: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
+_remembered_limit = functools.lru_cache(maxsize=_SHAPES_REMEMBERED)(final_limit)
 _FINAL_LIMIT = re.compile(r"\bLIMIT\s+([0-9]{1,9})\s*\Z", re.IGNORECASE)
 _VARIABLE = r"\?[A-Za-z_][A-Za-z0-9_]*"
 # An absolute IRI with no dot segment (which a base IRI's resolution would rewrite), or a variable.

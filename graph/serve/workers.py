@@ -35,15 +35,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph.serve.handler import (
-    Cardinalities,
-    QueryRequest,
-    Reply,
-    answer,
-    answer_bounded,
-    answer_lookup,
-    cheap_patterns,
-)
+from graph.serve.handler import Cardinalities, QueryRequest, Reply, answer, answer_bounded, cheap_patterns
 
 log = logging.getLogger("kg.serve")
 
@@ -125,19 +117,16 @@ class WorkerPool:
             patterns = cheap_patterns(request, self.max_rows)
             if patterns is not None:
                 started = time.monotonic()
-                # a short lookup is read here, on the event loop: a thread's hand-off costs more
-                reply = answer_lookup(self._store, request, patterns)
-                if reply is None:
-                    reply = await asyncio.get_running_loop().run_in_executor(
-                        self._threads,
-                        answer_bounded,
-                        self._store,
-                        request,
-                        patterns,
-                        self.prefixes,
-                        self.max_rows,
-                        self._cardinality,
-                    )
+                reply = await asyncio.get_running_loop().run_in_executor(
+                    self._threads,
+                    answer_bounded,
+                    self._store,
+                    request,
+                    patterns,
+                    self.prefixes,
+                    self.max_rows,
+                    self._cardinality,
+                )
                 if reply is not None:
                     self.answered_in_process += 1
                     reply.headers["Server-Timing"] = f"query;dur={(time.monotonic() - started) * 1000:.1f}"
