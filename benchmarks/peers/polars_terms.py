@@ -64,8 +64,8 @@ class Vocabulary:
         }
 
     def ntriples(self) -> list[str]:
-        """The vocabulary's own triples as N-Triples lines."""
-        return [f"{t} .\n" for t in self.triples]
+        """The vocabulary's own triples as N-Triples lines (without their line ends)."""
+        return [f"{t} ." for t in self.triples]
 
 
 def expand(column: str, vocabulary: Vocabulary) -> pl.Expr:
@@ -205,7 +205,8 @@ def terms(csv: Path, vocabulary: Vocabulary, parts: bool = False) -> pl.DataFram
 
 
 def ntriples(frame: pl.DataFrame, vocabulary: Vocabulary) -> pl.Series:
-    """Every triple of the graph as an N-Triples line (duplicates included: a store or ``unique`` drops them)."""
+    """Every triple of the graph as an N-Triples line without its line end (duplicates included: a
+    store or ``unique`` drops them)."""
 
     def iri(column: str) -> pl.Expr:
         return pl.lit("<") + pl.col(column) + pl.lit(">")
@@ -215,7 +216,7 @@ def ntriples(frame: pl.DataFrame, vocabulary: Vocabulary) -> pl.Series:
         for column in needed:
             lines = lines.filter(pl.col(column).is_not_null())
         return lines.select(
-            line=pl.concat_str(subject, pl.lit(" "), predicate, pl.lit(" "), obj, pl.lit(" .\n"))
+            line=pl.concat_str(subject, pl.lit(" "), predicate, pl.lit(" "), obj, pl.lit(" ."))
         )
 
     def const(text: str) -> pl.Expr:
@@ -227,7 +228,7 @@ def ntriples(frame: pl.DataFrame, vocabulary: Vocabulary) -> pl.Series:
 
     def node(lines: pl.LazyFrame, subject: str, predicate: str, obj: pl.Expr) -> pl.LazyFrame:
         return lines.select(
-            line=pl.concat_str(iri(subject), pl.lit(" "), const(predicate), pl.lit(" "), obj, pl.lit(" .\n"))
+            line=pl.concat_str(iri(subject), pl.lit(" "), const(predicate), pl.lit(" "), obj, pl.lit(" ."))
         )
 
     parts = [
@@ -250,3 +251,8 @@ def ntriples(frame: pl.DataFrame, vocabulary: Vocabulary) -> pl.Series:
         pl.LazyFrame({"line": vocabulary.ntriples()}, schema={"line": pl.String}),
     ]
     return pl.concat(parts).collect().get_column("line")
+
+
+def write_lines(lines: pl.Series, target) -> None:
+    """Write the lines, each ended by a newline, as they are (no quoting: polars' CSV writer, in Rust)."""
+    lines.to_frame().write_csv(target, include_header=False, quote_style="never")

@@ -9,19 +9,22 @@ dumps Turtle and N-Triples. No validation. Prints the number of triples.
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
 import pyoxigraph as ox
-from polars_terms import OWN_PREFIXES, Vocabulary, ntriples, terms
+from polars_terms import OWN_PREFIXES, Vocabulary, ntriples, terms, write_lines
 
 
 def main(csv: str, vocabulary_path: str, out: str) -> None:
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     vocabulary = Vocabulary(Path(vocabulary_path))
-    text = "".join(ntriples(terms(Path(csv), vocabulary), vocabulary).to_list()).encode()
+    text = io.BytesIO()
+    write_lines(ntriples(terms(Path(csv), vocabulary), vocabulary), text)
     store = ox.Store()
+    text.seek(0)
     store.bulk_load(text, format=ox.RdfFormat.N_TRIPLES)
     del text
     prefixes = {**OWN_PREFIXES, **vocabulary.prefixes}

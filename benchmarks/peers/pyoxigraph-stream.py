@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pyoxigraph as ox
-from polars_terms import OWN_PREFIXES, Vocabulary, ntriples, terms
+from polars_terms import OWN_PREFIXES, Vocabulary, ntriples, terms, write_lines
 
 
 def main(csv: str, vocabulary_path: str, out: str) -> None:
@@ -23,8 +23,7 @@ def main(csv: str, vocabulary_path: str, out: str) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     vocabulary = Vocabulary(Path(vocabulary_path))
     lines = ntriples(terms(Path(csv), vocabulary), vocabulary).unique().sort()
-    with open(out_dir / "graph.nt", "w", encoding="utf-8") as stream:
-        stream.write("".join(lines.to_list()))
+    write_lines(lines, out_dir / "graph.nt")
     count = len(lines)
     del lines
     triples = ox.parse(path=out_dir / "graph.nt", format=ox.RdfFormat.N_TRIPLES)
