@@ -5,6 +5,7 @@ the time limit."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 
 import pyoxigraph as ox
 import pytest
@@ -20,6 +21,13 @@ from graph.serve.workers import WorkerPool
 
 E = "http://e.org/"
 HUB = f"<{E}hub>"  # more out-edges, all to literals, than a pattern may match in the server
+
+
+def _run(coroutine):
+    """``asyncio.run`` in a thread of its own: the browser tests' session-wide Playwright keeps an
+    event loop running in the main thread while the rest of the suite runs."""
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 def _store(path) -> str:
@@ -83,8 +91,8 @@ BOUNDED = [
 )
 def test_bounded_queries_answered_in_the_server_are_byte_identical_to_a_workers(store_path, accept):
     requests = [QueryRequest(text, accept, base_iri="http://127.0.0.1/sparql") for text in BOUNDED]
-    here, answered_here = asyncio.run(_answers(store_path, requests, in_process=True))
-    there, answered_there = asyncio.run(_answers(store_path, requests, in_process=False))
+    here, answered_here = _run(_answers(store_path, requests, in_process=True))
+    there, answered_there = _run(_answers(store_path, requests, in_process=False))
     assert answered_here == len(BOUNDED) and answered_there == 0
     for text, mine, workers in zip(BOUNDED, here, there, strict=True):
         assert mine.status == workers.status == 200, (text, mine.body)
@@ -106,9 +114,7 @@ SHAPED_LIKE_THEM = [
 
 @pytest.mark.parametrize("text", SHAPED_LIKE_THEM)
 def test_an_expensive_query_shaped_like_the_bounded_ones_goes_to_a_worker_and_times_out(store_path, text):
-    replies, answered_here = asyncio.run(
-        _answers(store_path, [QueryRequest(text)], in_process=True, timeout=0.05)
-    )
+    replies, answered_here = _run(_answers(store_path, [QueryRequest(text)], in_process=True, timeout=0.05))
     assert answered_here == 0
     assert replies[0].status == 503 and b"time limit" in replies[0].body
 
@@ -147,5 +153,5 @@ def test_every_pattern_with_a_constant_is_counted(store_path):
     hub's (too many), so the query goes to a worker even though the first is small."""
     text = f"SELECT * {{ <{E}n1> ?p ?x . {HUB} ?x ?y }} LIMIT 5"
     assert bounded_patterns(text, 10_000) is not None
-    _, answered_here = asyncio.run(_answers(store_path, [QueryRequest(text)], in_process=True))
+    _, answered_here = _run(_answers(store_path, [QueryRequest(text)], in_process=True))
     assert answered_here == 0
