@@ -185,3 +185,27 @@ def test_the_fork_is_stopped_when_writing_fails(two_cores, write_csv, tmp_path, 
     with pytest.raises(ChildProcessError):  # reaped: no process of the build is left behind
         os.waitpid(started[0], os.WNOHANG)
     assert sorted(os.listdir(tmp_path)) == ["facts.csv", "source.txt"]
+
+
+@pytest.mark.parametrize("cut", [0, 1, 2], ids=["whole", "between-dot-and-bracket", "after"])
+def test_the_child_gives_up_on_a_dotted_iri_wherever_the_pieces_are_cut(tmp_path, cut):
+    from graph.export.turtle_child import OxigraphTurtle
+
+    text = b"<urn:x:a> <urn:x:b> <urn:x:c> .\n<urn:x:a> <urn:x:b> <https://schema.org/x.> .\n"
+    nt, ttl = tmp_path / "graph.nt", tmp_path / "graph.ttl"
+    at = text.index(b".>") + cut if cut else len(text)
+    child = OxigraphTurtle(nt, ttl, {"schema": "https://schema.org/"})
+    with open(nt, "wb") as stream:
+        for piece in (text[:at], text[at:]):
+            stream.write(piece)
+            stream.flush()
+            child.written(piece)
+    assert child.finish() is False  # the caller writes the Turtle
+    plain = text.replace(b"x.>", b"x>")
+    nt.write_bytes(b"")
+    child = OxigraphTurtle(nt, ttl, {"schema": "https://schema.org/"})
+    with open(nt, "wb") as stream:
+        stream.write(plain)
+        stream.flush()
+        child.written(plain)
+    assert child.finish() is True and b"schema:x" in ttl.read_bytes()
