@@ -174,8 +174,7 @@ def check_and_write(
                 )
                 try:
                     with open(staging / ntriples.file_name, "wb") as stream:
-                        for chunk in graph.ntriples_chunks():
-                            piece = chunk.encode()
+                        for piece in graph.ntriples_bytes():
                             stream.write(piece)
                             stream.flush()  # the child reads only what has reached the file
                             child.written(piece)

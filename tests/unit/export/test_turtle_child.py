@@ -174,11 +174,11 @@ def test_the_fork_is_stopped_when_writing_fails(two_cores, write_csv, tmp_path, 
             started.append(self._pid)
 
     def broken(self):
-        yield "<urn:x:a> <urn:x:b> <urn:x:c> .\n"
+        yield b"<urn:x:a> <urn:x:b> <urn:x:c> .\n"
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(pipeline, "ForkedShapes", Recorded)
-    monkeypatch.setattr(KnowledgeGraph, "ntriples_chunks", broken)
+    monkeypatch.setattr(KnowledgeGraph, "ntriples_bytes", broken)
     with pytest.raises((OSError, InputError)):
         pipeline.check_and_write([write_csv(GOOD_ROWS)], tmp_path / "out", FORMATS)
     assert len(started) == 1 and started[0] is not None
