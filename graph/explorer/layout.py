@@ -1,13 +1,21 @@
 """Where to draw each node: positions computed once in Python, with a fixed seed, so a page never moves.
 
-Graphs of up to ``SMALL_GRAPH`` nodes (the article's graph) get networkx's Kamada-Kawai layout,
-started from a seeded spring layout: it spreads nodes evenly, so labels overlap least. Both
-cost O(n²) or more per iteration (measured here: Kamada-Kawai about 2 s for 300 nodes and 20 s
-for 600; the spring layout about 12 s for 2,000 nodes and 38 s for 4,000), so larger graphs get
-the spring layout of their ``CORE`` most important nodes only, then every other node on a
-sunflower spiral around the placed neighbour that reached it first (a breadth-first walk),
-and the parts not linked to the core on a spiral outside. That is O(n + m) beyond the core:
-a few seconds for 20,000 nodes.
+Graphs of up to ``SMALL_GRAPH`` nodes (the article's graph) get stress majorization (Gansner,
+Koren and North 2004) of each connected part, started from classical scaling (Brandes and Pich
+2008): the distance between two nodes follows the number of links between them. Nodes closer
+than ``GAP`` links are then pushed apart, and the parts not linked to the largest go around
+it. Everything is numpy (no random start, so no seed is needed here). On the article's graph
+(137 nodes, 126 of them linked together) against networkx's Kamada-Kawai layout started from
+the seeded spring layout, which it replaced: 30 ms instead of 0.3 s, and without importing
+``scipy.optimize`` (0.4 s); the closest two nodes 127 drawing units apart instead of 23; 21
+pairs of overlapping labels instead of 49; but a stress 18% higher (0.114 against 0.097,
+normalised) and 452 link crossings instead of 414 (``python -m benchmarks.article --layout``).
+
+Larger graphs get the spring layout of their ``CORE`` most important nodes only (the spring
+layout costs O(n²) per iteration: about 12 s for 2,000 nodes and 38 s for 4,000), then every
+other node on a sunflower spiral around the placed neighbour that reached it first (a
+breadth-first walk), and the parts not linked to the core on a spiral outside. That is
+O(n + m) beyond the core: a few seconds for 20,000 nodes.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ from collections.abc import Hashable, Mapping
 
 import networkx as nx
 
-SMALL_GRAPH = 300  # up to this many nodes: Kamada-Kawai on the whole graph
+SMALL_GRAPH = 300  # up to this many nodes: stress majorization of the whole graph
 CORE = 500  # above SMALL_GRAPH: the spring layout runs on this many nodes, the rest go on spirals
 SPACING = 100.0  # about the distance between neighbours in a small graph, in drawing units
 SPIRAL_SPACING = 45.0  # the same on the spirals of a large graph, where labels show only when zoomed in
@@ -41,8 +49,7 @@ def layout(graph: nx.Graph, importance: Mapping[Hashable, float], seed: int) -> 
     if len(undirected) <= 1:
         return dict.fromkeys(undirected, (0.0, 0.0))
     if len(undirected) <= SMALL_GRAPH:
-        start = nx.spring_layout(undirected, seed=seed, method="force")
-        positions = nx.kamada_kawai_layout(undirected, pos=start, scale=SPACING * math.sqrt(len(undirected)))
+        positions = _small_layout(undirected)
     else:
         order = sorted(undirected, key=lambda node: (-importance.get(node, 0.0), str(node)))
         # not undirected.subgraph(...): a subgraph view lists its nodes in the order of a set of
@@ -91,3 +98,161 @@ def _place_the_rest(graph: nx.Graph, order: list, positions: dict[Hashable, Posi
             positions[start] = (radius * math.cos(angle), radius * math.sin(angle))
             depth[start] = 0
             spread(deque([start]))
+
+
+def _small_layout(graph: nx.Graph) -> dict[Hashable, Position]:
+    """Each connected part by stress majorization started from classical scaling; the largest part
+    in the middle, the others around it; scaled as networkx's ``rescale_layout`` (the largest
+    coordinate is ``SPACING * sqrt(n)``), as the Kamada-Kawai layout was."""
+    import numpy as np
+
+    nodes = list(graph)
+    index = {node: i for i, node in enumerate(nodes)}
+    neighbours = [[index[m] for m in graph[node] if m != node] for node in nodes]
+    points = np.zeros((len(nodes), 2))
+    parts = sorted(_parts(neighbours), key=lambda part: (-len(part), part[0]))
+    done: list[int] = []
+    for part in parts:
+        local = np.zeros((1, 2))
+        if len(part) > 1:
+            distances = _hops(neighbours, part)
+            local = _spread(_majorize(distances, _classical_scaling(distances)))
+        local -= local.mean(axis=0)
+        points[part] = local if not done else local + _free_spot(points[done], local)
+        done += part
+    points -= points.mean(axis=0)
+    points *= SPACING * math.sqrt(len(nodes)) / (float(np.abs(points).max()) or 1.0)
+    return {node: (float(x), float(y)) for node, (x, y) in zip(nodes, points.tolist(), strict=True)}
+
+
+def _parts(neighbours: list[list[int]]) -> list[list[int]]:
+    """The connected parts, each a sorted list of node indices."""
+    seen = [False] * len(neighbours)
+    parts = []
+    for first in range(len(neighbours)):
+        if not seen[first]:
+            seen[first] = True
+            part, queue = [first], deque([first])
+            while queue:
+                for m in neighbours[queue.popleft()]:
+                    if not seen[m]:
+                        seen[m] = True
+                        part.append(m)
+                        queue.append(m)
+            parts.append(sorted(part))
+    return parts
+
+
+def _hops(neighbours: list[list[int]], part: list[int]):
+    """The matrix of shortest-path lengths (in links) between the nodes of one connected part:
+    a breadth-first search from every node at once, one matrix product per step."""
+    import numpy as np
+
+    local = {node: i for i, node in enumerate(part)}
+    linked = np.zeros((len(part), len(part)))
+    for i, node in enumerate(part):
+        linked[i, [local[m] for m in neighbours[node]]] = 1.0
+    hops = np.zeros((len(part), len(part)))
+    reached = np.eye(len(part), dtype=bool)
+    frontier = reached
+    for step in range(1, len(part)):  # a connected part is reached within len(part) - 1 steps
+        frontier = ((frontier @ linked) > 0) & ~reached
+        if not frontier.any():
+            break
+        hops[frontier] = step
+        reached |= frontier
+    return hops
+
+
+def _classical_scaling(distances):
+    """Classical multidimensional scaling: the two main axes of the doubly centred squared path
+    lengths, each turned so that its largest entry is positive (eigenvectors have no sign)."""
+    import numpy as np
+
+    n = len(distances)
+    squared = distances**2
+    centred = squared - squared.mean(axis=0) - squared.mean(axis=1)[:, None] + squared.mean()
+    values, vectors = np.linalg.eigh(-0.5 * centred)
+    axes = vectors[:, [-1, -2]] * np.sqrt(np.maximum(values[[-1, -2]], 1e-12))
+    signs = np.sign(axes[np.abs(axes).argmax(axis=0), [0, 1]])
+    return axes * np.where(signs == 0, 1.0, signs) + np.linspace(0.0, 1e-3, n)[:, None]
+
+
+GAP = 0.9  # links: nodes closer than this are pushed apart (the article's labels overlap least so)
+SPREAD_ROUNDS = 50
+RING_TRIES = 64  # angles tried on one ring before the next ring out
+RINGS = 1000  # at most; each is half a link further out, so a free spot is found long before
+CLEARANCE = 1.5  # links: how far a part not linked to the largest one stays from every node
+MAJORIZE_ROUNDS = 300  # at most; the article's graph settles (stress changes by < 1e-5) in about 60
+SETTLED = 1e-5
+
+
+def _majorize(distances, points):
+    """Stress majorization (Gansner, Koren and North 2004): each round moves every node at once to
+    the minimum of a quadratic bound of the stress (the Guttman transform), so the stress, the sum
+    over pairs of (distance - path length)² / path length², never grows; until it settles."""
+    import numpy as np
+
+    n = len(points)
+    off = ~np.eye(n, dtype=bool)
+    weights = np.zeros((n, n))
+    weights[off] = distances[off] ** -2.0
+    laplacian = np.diag(weights.sum(axis=1)) - weights
+    inverse = np.linalg.pinv(laplacian)
+    target = weights * distances
+    stress = math.inf
+    for _ in range(MAJORIZE_ROUNDS):
+        dx = points[:, 0:1] - points[:, 0]
+        dy = points[:, 1:2] - points[:, 1]
+        length = np.sqrt(dx * dx + dy * dy)
+        current = float((weights * (length - distances) ** 2).sum()) / 2
+        if stress - current < SETTLED * current:
+            break
+        stress = current
+        pull = target / np.maximum(length, 1e-9)
+        pull[~off] = 0.0
+        points = inverse @ (pull.sum(axis=1)[:, None] * points - pull @ points)
+    return points
+
+
+def _spread(points):
+    """Push apart every two nodes closer than ``GAP`` links, each by half of what is missing,
+    for at most ``SPREAD_ROUNDS`` rounds: stress leaves the many neighbours of a hub crowded
+    (on a circle of radius one link, where they want to be two links apart), and their labels
+    would overlap."""
+    import numpy as np
+
+    for _ in range(SPREAD_ROUNDS):
+        dx = points[:, 0:1] - points[:, 0]
+        dy = points[:, 1:2] - points[:, 1]
+        length = np.sqrt(dx * dx + dy * dy)
+        np.fill_diagonal(length, np.inf)
+        missing = np.maximum(GAP - length, 0.0)
+        if not missing.any():
+            break
+        share = missing / (2 * np.maximum(length, 1e-9))
+        points = points + np.stack([(share * dx).sum(axis=1), (share * dy).sum(axis=1)], axis=1)
+    return points
+
+
+def _free_spot(placed, part):
+    """Where a part (its points centred on 0) goes, beside the points ``placed`` (the largest part
+    centred on 0 first): on rings around the middle, from where three quarters of the placed
+    points lie inward, at golden-angle steps, the first spot where every point of the part is
+    ``CLEARANCE`` links from every placed point."""
+    import numpy as np
+
+    ring = float(np.quantile(np.sqrt((placed**2).sum(axis=1)), 0.75)) + float(
+        np.sqrt((part**2).sum(axis=1)).max()
+    )
+    angles = np.arange(1, RING_TRIES + 1) * _GOLDEN_ANGLE
+    for _ in range(RINGS):
+        spots = ring * np.stack([np.cos(angles), np.sin(angles)], axis=1)
+        moved = part[None, :, None, :] + spots[:, None, None, :]  # spot, point of the part, placed point
+        gaps = ((moved - placed[None, None, :, :]) ** 2).sum(axis=-1).min(axis=(1, 2))
+        free = np.flatnonzero(gaps >= CLEARANCE**2)
+        if len(free):
+            return spots[free[0]]
+        ring += CLEARANCE / 2
+        angles = angles + RING_TRIES * _GOLDEN_ANGLE
+    return spots[0]

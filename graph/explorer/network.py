@@ -133,10 +133,53 @@ def importance(network: nx.Graph) -> dict[str, float]:
     found = _RANKS.get(network) if nx.is_frozen(network) else None
     if found is None:
         simple = nx.Graph(network.to_undirected(as_view=True)) if network.is_directed() else nx.Graph(network)
-        found = nx.pagerank(simple) if len(simple) else {}
+        found = pagerank(simple) if len(simple) else {}
         if nx.is_frozen(network):
             _RANKS[network] = found
     return dict(found)
 
 
 _RANKS: weakref.WeakKeyDictionary[nx.Graph, dict[str, float]] = weakref.WeakKeyDictionary()
+
+
+def pagerank(graph: nx.Graph, alpha: float = 0.85, max_iter: int = 100, tol: float = 1.0e-6) -> dict:
+    """``nx.pagerank`` of an undirected graph (edge weights are not read: the entity network has
+    none), the same floats, without scipy.
+
+    networkx builds a scipy sparse matrix for it, and importing ``scipy.sparse`` took longer than
+    the rest of the article's page. Here each step adds the same terms in the same order (scipy's
+    ``x @ A`` adds row by row; ``numpy.bincount`` adds its weights one by one in that order), and
+    the dangling nodes, the damping and the convergence test are networkx's expressions: the tests
+    compare the two for equality, float for float.
+
+    >>> pagerank(nx.path_graph(3)) == nx.pagerank(nx.path_graph(3))
+    True
+    """
+    import numpy as np
+
+    nodes = list(graph)
+    n = len(nodes)
+    if n == 0:
+        return {}
+    index = {node: i for i, node in enumerate(nodes)}
+    rows, columns = [], []
+    for node in nodes:  # row by row, as scipy's matrix is read (a self-loop is one entry)
+        i = index[node]
+        for neighbour in graph[node]:
+            rows.append(i)
+            columns.append(index[neighbour])
+    rows_array, columns_array = np.array(rows, dtype=np.intp), np.array(columns, dtype=np.intp)
+    degree = np.bincount(rows_array, minlength=n).astype(float)
+    share = np.zeros(n)
+    share[degree != 0] = 1.0 / degree[degree != 0]
+    weights = share[rows_array]  # the row-normalised matrix: 1/degree of the row
+    x = np.repeat(1.0 / n, n)
+    p = np.repeat(1.0 / n, n)
+    is_dangling = np.where(degree == 0)[0]
+    for _ in range(max_iter):
+        xlast = x
+        step = np.bincount(columns_array, weights=weights * xlast[rows_array], minlength=n)
+        x = alpha * (step + sum(x[is_dangling]) * p) + (1 - alpha) * p
+        if np.absolute(x - xlast).sum() < n * tol:
+            return dict(zip(nodes, map(float, x), strict=True))
+    raise nx.PowerIterationFailedConvergence(max_iter)
