@@ -242,9 +242,8 @@ def _free_spot(placed, part):
     ``CLEARANCE`` links from every placed point."""
     import numpy as np
 
-    ring = float(np.quantile(np.sqrt((placed**2).sum(axis=1)), 0.75)) + float(
-        np.sqrt((part**2).sum(axis=1)).max()
-    )
+    radii = np.sort(np.sqrt((placed**2).sum(axis=1)))  # not np.quantile: it imports numpy.ma (25 ms)
+    ring = float(radii[3 * (len(radii) - 1) // 4]) + float(np.sqrt((part**2).sum(axis=1)).max())
     angles = np.arange(1, RING_TRIES + 1) * _GOLDEN_ANGLE
     for _ in range(RINGS):
         spots = ring * np.stack([np.cos(angles), np.sin(angles)], axis=1)
