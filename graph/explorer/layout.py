@@ -1,15 +1,16 @@
-"""Where to draw each node: positions computed once in Python, with a fixed seed, so a page never moves.
+"""Where to draw each node: positions computed once in Python, the same at every build, so a page never moves.
 
 Graphs of up to ``SMALL_GRAPH`` nodes (the article's graph) get stress majorization (Gansner,
 Koren and North 2004) of each connected part, started from classical scaling (Brandes and Pich
 2008): the distance between two nodes follows the number of links between them. Nodes closer
 than ``GAP`` links are then pushed apart, and the parts not linked to the largest go around
 it. Everything is numpy (no random start, so no seed is needed here). On the article's graph
-(137 nodes, 126 of them linked together) against networkx's Kamada-Kawai layout started from
-the seeded spring layout, which it replaced: 30 ms instead of 0.3 s, and without importing
-``scipy.optimize`` (0.4 s); the closest two nodes 127 drawing units apart instead of 23; 21
-pairs of overlapping labels instead of 49; but a stress 18% higher (0.114 against 0.097,
-normalised) and 452 link crossings instead of 414 (``python -m benchmarks.article --layout``).
+(137 nodes, 126 of them linked together), against networkx's Kamada-Kawai layout started from
+the seeded spring layout, which it replaced (``python -m benchmarks.article --layout``, one
+run on a loaded machine): 0.12 s instead of 0.84 s, without importing ``scipy.optimize``
+(0.43 s more); the closest two nodes 128 drawing units apart instead of 23; 21 pairs of
+overlapping labels instead of 49; but a stress 18% higher (0.114 against 0.097, normalised)
+and 452 link crossings instead of 414. On a 300-node graph it takes a fifth of Kamada-Kawai's time.
 
 Larger graphs get the spring layout of their ``CORE`` most important nodes only (the spring
 layout costs O(n²) per iteration: about 12 s for 2,000 nodes and 38 s for 4,000), then every
@@ -31,6 +32,15 @@ CORE = 500  # above SMALL_GRAPH: the spring layout runs on this many nodes, the 
 SPACING = 100.0  # about the distance between neighbours in a small graph, in drawing units
 SPIRAL_SPACING = 45.0  # the same on the spirals of a large graph, where labels show only when zoomed in
 _GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+
+# the small-graph layout; lengths in links
+MAJORIZE_ROUNDS = 300  # at most; the article's graph settles (stress changes by < SETTLED) in 135
+SETTLED = 1e-5
+GAP = 0.9  # nodes closer are pushed apart; the article's overlapping labels: 21 pairs (at 0.7: 43)
+SPREAD_ROUNDS = 50
+CLEARANCE = 1.5  # how far a part not linked to the largest one stays from every node
+RING_TRIES = 64  # angles tried on one ring before the next ring out
+RINGS = 1000  # at most; each is half a link further out, so a free spot is found long before
 
 Position = tuple[float, float]
 
@@ -176,15 +186,6 @@ def _classical_scaling(distances):
     axes = vectors[:, [-1, -2]] * np.sqrt(np.maximum(values[[-1, -2]], 1e-12))
     signs = np.sign(axes[np.abs(axes).argmax(axis=0), [0, 1]])
     return axes * np.where(signs == 0, 1.0, signs) + np.linspace(0.0, 1e-3, n)[:, None]
-
-
-GAP = 0.9  # links: nodes closer than this are pushed apart (the article's labels overlap least so)
-SPREAD_ROUNDS = 50
-RING_TRIES = 64  # angles tried on one ring before the next ring out
-RINGS = 1000  # at most; each is half a link further out, so a free spot is found long before
-CLEARANCE = 1.5  # links: how far a part not linked to the largest one stays from every node
-MAJORIZE_ROUNDS = 300  # at most; the article's graph settles (stress changes by < 1e-5) in about 60
-SETTLED = 1e-5
 
 
 def _majorize(distances, points):
