@@ -4,7 +4,7 @@ Graphs of up to ``SMALL_GRAPH`` nodes (the article's graph) get networkx's Kamad
 started from a seeded spring layout: it spreads nodes evenly, so labels overlap least. Both
 cost O(n²) or more per iteration (measured here: Kamada-Kawai about 2 s for 300 nodes and 20 s
 for 600; the spring layout about 12 s for 2,000 nodes and 38 s for 4,000), so larger graphs get
-the spring layout of their ``CORE`` most important nodes only, then every other node on a
+igraph's Fruchterman-Reingold layout of their ``CORE`` most important nodes only, then every other node on a
 sunflower spiral around the placed neighbour that reached it first (a breadth-first walk),
 and the parts not linked to the core on a spiral outside. That is O(n + m) beyond the core:
 a few seconds for 20,000 nodes.
@@ -22,7 +22,7 @@ import networkx as nx
 from graph.explorer.network import links
 
 SMALL_GRAPH = 300  # up to this many nodes: Kamada-Kawai on the whole graph
-CORE = 500  # above SMALL_GRAPH: the spring layout runs on this many nodes, the rest go on spirals
+CORE = 500  # above SMALL_GRAPH: the force layout runs on this many nodes, the rest go on spirals
 CORE_STEPS = 500  # iterations of the core's layout (igraph's default)
 SPACING = 100.0  # about the distance between neighbours in a small graph, in drawing units
 SPIRAL_SPACING = 45.0  # the same on the spirals of a large graph, where labels show only when zoomed in
@@ -63,7 +63,12 @@ def _large_layout(
     """The ``CORE`` most important nodes by igraph's Fruchterman-Reingold layout (the force model of
     networkx's spring layout, in C), from seeded random positions; every other node around the core
     (:func:`_place_the_rest`). Computed on the links as arrays of node numbers, never on a networkx
-    copy of the graph (at 50,000 nodes that copy alone took seconds and hundreds of megabytes)."""
+    copy of the graph (at 50,000 nodes that copy alone took seconds and hundreds of megabytes).
+
+    Measured on the 500-node core of ``kg synth 100000`` against networkx's spring layout (which
+    it replaced): 0.3 s of CPU against 1.7 s; the closest two nodes 23.6 units apart against 9.4;
+    the median link 0.63 of the median distance between two nodes against 0.65; the stress
+    against path lengths 0.183 against 0.186."""
     import igraph
     import numpy as np
 
