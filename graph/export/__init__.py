@@ -8,6 +8,7 @@ Each exporter is ``write(graph, path)``; adding a format touches only ``EXPORTER
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +77,10 @@ CONCURRENT_FROM = 200_000
 #: graph the second process builds the view and writes them all (the view, the analysis and the page
 #: are the larger half of the work), while this one writes the RDF syntaxes and VoID from the table
 SECOND_PROCESS = frozenset({"graphml", "gexf", "nodes", "edges", "analysis", "analysis-csv", "html"})
+#: set in the environment: every export is written by this process. Slower on two cores, but a forked
+#: process that reads the graph ends up with its own copy of every page it touches (reference counts
+#: are written), so one process holds less: see docs/performance.md, "Every export"
+ONE_CORE = "KG_ONE_CORE"
 
 
 def write_exports(
@@ -115,7 +120,12 @@ def write_into(
     :func:`graph.export.swap.staged_folder`); on a large graph the exports of the entity network
     are written by a second process meanwhile (see :func:`write_exports`)."""
     second = [name for name in names if name in SECOND_PROCESS]
-    if len(graph) < CONCURRENT_FROM or not can_fork() or len(second) in (0, len(names)):
+    if (
+        len(graph) < CONCURRENT_FROM
+        or not can_fork()
+        or os.environ.get(ONE_CORE)
+        or len(second) in (0, len(names))
+    ):
         second = []
 
     def write(some: list[str], report: bool) -> None:
