@@ -8,11 +8,12 @@ Two jobs, each written as a user of the library would write it, with no validati
            The benchmark checks that the triples are the same as ours.
 ``facts``  only the fact of each row (one triple per row, qualifier rows left out), plus the
            vocabulary: the smaller job of the figures quoted in the issue.
-``stream`` (pyoxigraph only) the ``graph`` job without a store: the triples printed as N-Triples
-           by pyoxigraph, sorted in memory, then streamed through Oxigraph's Turtle serialiser.
 
 Each ends by writing Turtle and N-Triples. Run as
-``python -m benchmarks.baselines {rdflib,pyoxigraph} {graph,facts,stream} CSV VOCABULARY OUT_DIR``.
+``python -m benchmarks.baselines {rdflib,pyoxigraph} {graph,facts} CSV VOCABULARY OUT_DIR``.
+The peers written as an expert writes them (polars making the N-Triples text, streamed through
+pyoxigraph's Turtle writer or bulk-loaded into a store; maplib; morph-kgc) are in
+:mod:`benchmarks.peers`.
 """
 
 from __future__ import annotations
@@ -217,40 +218,11 @@ def run_pyoxigraph(job: str, csv_path: Path, vocabulary_path: Path, out: Path) -
     return len(store)
 
 
-def run_pyoxigraph_stream(job: str, csv_path: Path, vocabulary_path: Path, out: Path) -> int:
-    """The same graph with no store: each triple printed as N-Triples by pyoxigraph, the lines
-    deduplicated and sorted in memory, written, then streamed through Oxigraph's Turtle serialiser."""
-    vocabulary = Vocabulary(vocabulary_path)
-
-    def literal(value: str, datatype: str, language: str):
-        if language:
-            return ox.Literal(value, language=language)
-        return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(value)
-
-    lines = {f"{t} .\n" for t in ox.parse(path=vocabulary_path, format=ox.RdfFormat.TURTLE)}
-    lines.update(
-        f"{ox.Triple(s, p, o)} .\n"
-        for s, p, o in rows_to_triples(csv_path, vocabulary, ox.NamedNode, literal, "graph")
-    )
-    ordered = sorted(lines)
-    del lines
-    with open(out / "graph.nt", "w", encoding="utf-8") as stream:
-        stream.writelines(ordered)
-    del ordered
-    prefixes = {**OWN_PREFIXES, **vocabulary.prefixes}
-    triples = ox.parse(path=out / "graph.nt", format=ox.RdfFormat.N_TRIPLES)
-    ox.serialize(triples, out / "graph.ttl", format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-    with open(out / "graph.nt", "rb") as stream:
-        return sum(1 for _ in stream)
-
-
 def main(argv: list[str]) -> None:
     library, job, csv_path, vocabulary_path, out = argv
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     run = {"rdflib": run_rdflib, "pyoxigraph": run_pyoxigraph}[library]
-    if (library, job) == ("pyoxigraph", "stream"):
-        run = run_pyoxigraph_stream
     count = run(job, Path(csv_path), Path(vocabulary_path), out_dir)
     print(count)
 
