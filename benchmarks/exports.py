@@ -7,7 +7,8 @@ a second writer), summed as PSS from ``/proc`` every 0.1 s, so pages the two pro
 once; ``peak RSS`` is the largest single process's own high-water mark (``os.wait4``). Then the
 article's ``kg build`` (every export, interpreter start included), the median of ``--article-runs``.
 The targets: every export within twice the Turtle + N-Triples time, under 1.5 GB; the article
-under 1.5 s.
+under 1.5 s. ``--per-export`` adds the CPU time of each export, written one after the other in one
+process (the collector paused, as ``kg build`` pauses it), and that process's peak memory.
 """
 
 from __future__ import annotations
@@ -98,6 +99,46 @@ def run_size(workdir: Path, rows: int, runs: int, log) -> dict:
     return summary
 
 
+# the per-export driver: build the graph, then write each export in turn, timing its CPU
+_PER_EXPORT = """
+import gc, json, resource, sys, tempfile, time
+from pathlib import Path
+from graph.export import EXPORTERS
+from graph.pipeline import build
+csv, vocabulary = sys.argv[1:3]
+clock = time.process_time
+started = clock()
+graph = build([csv], vocabulary=vocabulary)
+gc.disable()
+gc.freeze()
+found = {"build": clock() - started}
+out = Path(tempfile.mkdtemp())
+for name, exporter in EXPORTERS.items():
+    started = clock()
+    exporter.write(graph, out / exporter.file_name)
+    found[name] = clock() - started
+found["peak_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps(found))
+"""
+
+
+def per_export(workdir: Path, rows: int, log) -> dict:
+    """CPU seconds of building the graph and of each export, one after the other in one process."""
+    csv, vocabulary = dataset(workdir, rows)
+    done = subprocess.run(
+        [PYTHON, "-c", _PER_EXPORT, str(csv), str(vocabulary)], cwd=ROOT, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the per-export run failed:\n{done.stderr[-2000:]}")
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    log(
+        f"  {rows:>9,} rows  CPU per export: "
+        + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in found.items() if name != "peak_rss_bytes")
+        + f"; peak {found['peak_rss_bytes'] / 1e9:.2f} GB"
+    )
+    return found
+
+
 def run_article(runs: int, log) -> dict:
     """``kg build`` of data/triples.csv with every export, as a user runs it: the median of ``runs``."""
     times, cpu = [], []
@@ -150,6 +191,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=1, help="runs of each build (median)")
     parser.add_argument("--article-runs", type=int, default=5, help="0: skip the article")
     parser.add_argument("--json", type=Path, help="also write the results as JSON to this file")
+    parser.add_argument("--per-export", action="store_true", help="also the CPU time of each export")
     parser.add_argument("--workdir", type=Path, default=ROOT / "benchmarks" / "out")
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -162,6 +204,8 @@ def main(argv: list[str] | None = None) -> None:
     log(f"machine: {result['machine']['cpus']} CPUs; load {result['load_before'][0]:.1f}")
     for rows in [int(s) for s in args.sizes.split(",") if s]:
         result["sizes"].append(run_size(args.workdir, rows, args.runs, log))
+        if args.per_export:
+            result["sizes"][-1]["per_export"] = per_export(args.workdir, rows, log)
     if args.article_runs:
         result["article"] = run_article(args.article_runs, log)
     result["load_after"] = os.getloadavg()

@@ -24,6 +24,7 @@ from graph.model.graph import KnowledgeGraph
 from graph.model.namespaces import graph_prefixes
 from graph.model.vocabulary import load_vocabulary
 from graph.shacl import check_shapes, load_shapes
+from graph.shacl.forked import ForkedShapes
 
 FREEZE_ABOVE = 1_000_000  # triples
 
@@ -141,9 +142,10 @@ def check_and_write(
     errors), every problem, and the paths written (none on errors).
 
     On a graph of :data:`TWO_CORES_FROM` triples or more, with both Turtle and N-Triples chosen,
-    N-Triples is written first, into the staging folder, and the shapes are checked after it,
-    while another process turns the N-Triples into Turtle (:mod:`graph.export.turtle_child`).
-    The exports still replace the old ones only once SHACL has passed; on an error nothing is written.
+    the shapes are checked in a forked process (:mod:`graph.shacl.forked`) while this one writes
+    N-Triples into the staging folder and another process turns the N-Triples into Turtle
+    (:mod:`graph.export.turtle_child`). The exports still replace the old ones only once SHACL has
+    passed; on an error nothing is written.
     """
     chosen = list(formats or export.EXPORTERS)
     with paused_gc():
@@ -159,6 +161,8 @@ def check_and_write(
         out_dir = Path(out_dir)
         exporters = [export.EXPORTERS[name] for name in chosen]
         ntriples, turtle = export.EXPORTERS["ntriples"], export.EXPORTERS["turtle"]
+        # forked first: it must hold none of the files and pipes opened below (see graph.shacl.forked)
+        shapes = None if shapes_graph is None else ForkedShapes(graph, shapes_graph, shacl)
         try:
             with staged_folder(out_dir, {exporter.file_name for exporter in exporters}) as staging:
                 if on_step:
@@ -170,14 +174,13 @@ def check_and_write(
                 )
                 try:
                     with open(staging / ntriples.file_name, "wb") as stream:
-                        for chunk in graph.ntriples_chunks():
-                            piece = chunk.encode()
+                        for piece in graph.ntriples_bytes():
                             stream.write(piece)
                             stream.flush()  # the child reads only what has reached the file
                             child.written(piece)
                     crash_point(f"after-{ntriples.file_name}")
-                    if shapes_graph is not None:
-                        problems += check_shapes(graph, shapes_graph, shacl)
+                    if shapes is not None:
+                        problems += shapes.problems()
                     if any(p.is_error for p in problems):
                         raise _Abandoned
                     if on_step:
@@ -192,6 +195,9 @@ def check_and_write(
                 export.write_into(graph, staging, rest, on_step)
         except _Abandoned:
             return None, sorted(problems), []
+        finally:
+            if shapes is not None:
+                shapes.stop()
     return graph, sorted(problems), [out_dir / exporter.file_name for exporter in exporters]
 
 

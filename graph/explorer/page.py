@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from importlib import resources
 from importlib.util import find_spec
 from pathlib import Path
@@ -82,6 +83,7 @@ def page_data(graph: KnowledgeGraph, scores: dict[str, dict] | None = None) -> d
     classes, class_of = _class_table(network, terms)
     sections = data.sections()
     facts, evidence, fact_of_statement = _fact_tables(data, entity_ids, terms, sections)
+    data.facts.clear()  # the largest structure here, and read no more: its memory goes to the nodes and edges
 
     nodes: list[dict] = []  # vis-network's nodes and edges, as pyvis's add_node and add_edge make them
     edges: list[dict] = []
@@ -287,7 +289,21 @@ def content_security_policy(scripts: list[str], styles: list[str]) -> str:
 
 def render(graph: KnowledgeGraph, scores: dict[str, dict] | None = None) -> str:
     """The whole page as text (``scores`` as :func:`page_data` takes them)."""
-    data = page_data(graph, scores)
+    return "".join(_page_pieces(page_data(graph, scores)))
+
+
+def write_html(graph: KnowledgeGraph, path: Path, scores: dict[str, dict] | None = None) -> None:
+    """Write the explorer page, as UTF-8 whatever the platform's default encoding, a piece at a time:
+    the page of a million-row graph holds about 100 MB of JSON, which as one string, filled into
+    the template and encoded, was held three times over."""
+    with open(path, "wb") as stream:
+        for piece in _page_pieces(page_data(graph, scores)):
+            stream.write(piece.encode("utf-8"))
+
+
+def _page_pieces(data: dict) -> Iterator[str]:
+    """The page's text in pieces: the template filled around the data, and the data as
+    :func:`graph.web.embed_json` with sorted keys prints it, a slice of a long list at a time."""
     # a script's text must not contain "</script"; the JSON is escaped, the two scripts are checked
     vis_js = _SCRIPT_CLOSE.sub(r"<\\/\1", _vis_network_js())
     app_js = _SCRIPT_CLOSE.sub(r"<\\/\1", _template("explorer.js"))
@@ -300,11 +316,25 @@ def render(graph: KnowledgeGraph, scores: dict[str, dict] | None = None) -> str:
         "style": style,
         "vis_js": vis_js,
         "app_js": app_js,
-        "data": embed_json(data, sort_keys=True),
+        "data": _DATA_MARK,
     }
-    return fill(_template("graph.html"), values)
+    before, after = fill(_template("graph.html"), values).split(_DATA_MARK)
+    yield before
+    yield "{"
+    for i, key in enumerate(sorted(data)):
+        yield ("," if i else "") + embed_json(key) + ":"
+        value = data[key]
+        if isinstance(value, list) and len(value) > _SLICE:
+            # compact JSON is the concatenation of its members' JSON: a list is printed slice by slice
+            yield "["
+            for start in range(0, len(value), _SLICE):
+                yield ("," if start else "") + embed_json(value[start : start + _SLICE], sort_keys=True)[1:-1]
+            yield "]"
+        else:
+            yield embed_json(value, sort_keys=True)
+    yield "}"
+    yield after
 
 
-def write_html(graph: KnowledgeGraph, path: Path, scores: dict[str, dict] | None = None) -> None:
-    """Write the explorer page, as UTF-8 whatever the platform's default encoding."""
-    Path(path).write_bytes(render(graph, scores).encode("utf-8"))
+_DATA_MARK = "\x00data\x00"  # where the data goes in the filled template (no template or script holds a NUL)
+_SLICE = 5000  # list members printed at a time

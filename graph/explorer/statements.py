@@ -50,7 +50,7 @@ _NOT_QUALIFIERS = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     quote: str
     section: str  # the section code, e.g. "event-9"
@@ -251,7 +251,7 @@ def section_order(code: str) -> tuple:
     return (code != "intro", *((head, int(number)) if number.isdigit() else (code, -1)))
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Value:
     """The object of a fact or qualifier: an entity of the graph, another IRI, or a literal."""
 
@@ -270,7 +270,7 @@ class Value:
         return cls(value, entity=True) if is_entity(value) else cls(value, datatype="iri")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntityFact:
     """One statement about an entity, as the explorer's side panel lists it."""
 

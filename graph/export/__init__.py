@@ -8,6 +8,7 @@ Each exporter is ``write(graph, path)``; adding a format touches only ``EXPORTER
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,11 +71,16 @@ EXPORTERS: dict[str, Exporter] = {
 }
 
 
-#: from this many triples, the analysis and the page (the longest part) are written by a second process
+#: from this many triples, the exports of the entity network are written by a second process
 CONCURRENT_FROM = 200_000
-SECOND_PROCESS = frozenset({"analysis", "analysis-csv", "html"})
-#: the exports that read the networkx view, made once before the second process starts: both share it
-NETWORK_READERS = frozenset({"graphml", "gexf", "nodes", "edges", "analysis", "analysis-csv", "html"})
+#: the exports that read the networkx view (:func:`graph.explorer.network.network_view`): on a large
+#: graph the second process builds the view and writes them all (the view, the analysis and the page
+#: are the larger half of the work), while this one writes the RDF syntaxes and VoID from the table
+SECOND_PROCESS = frozenset({"graphml", "gexf", "nodes", "edges", "analysis", "analysis-csv", "html"})
+#: set in the environment: every export is written by this process. Slower on two cores, but a forked
+#: process that reads the graph ends up with its own copy of every page it touches (reference counts
+#: are written), so one process holds less: see docs/performance.md, "Every export"
+ONE_CORE = "KG_ONE_CORE"
 
 
 def write_exports(
@@ -85,9 +91,9 @@ def write_exports(
 ) -> list[Path]:
     """Write the chosen exports (all by default) into ``out_dir``; return the paths written.
 
-    On a graph of :data:`CONCURRENT_FROM` triples or more, the analysis and the explorer page
-    (:data:`SECOND_PROCESS`, which share the analysis) are written by a second process while this
-    one writes the others; the networkx view they all read is made first, so both have it.
+    On a graph of :data:`CONCURRENT_FROM` triples or more, the exports of the entity network
+    (:data:`SECOND_PROCESS`: GraphML, GEXF, the tables, the analysis and the page, which all read
+    the networkx view) are written by a second process while this one writes the others.
 
     >>> import tempfile
     >>> from graph.ingest import load_facts
@@ -111,10 +117,15 @@ def write_into(
     on_step: Callable[[str], None] | None = None,
 ) -> None:
     """Write the files of the exporters ``names`` into a staging folder (see
-    :func:`graph.export.swap.staged_folder`); on a large graph the analysis and the page are
-    written by a second process meanwhile (see :func:`write_exports`)."""
+    :func:`graph.export.swap.staged_folder`); on a large graph the exports of the entity network
+    are written by a second process meanwhile (see :func:`write_exports`)."""
     second = [name for name in names if name in SECOND_PROCESS]
-    if len(graph) < CONCURRENT_FROM or not can_fork() or len(second) in (0, len(names)):
+    if (
+        len(graph) < CONCURRENT_FROM
+        or not can_fork()
+        or os.environ.get(ONE_CORE)
+        or len(second) in (0, len(names))
+    ):
         second = []
 
     def write(some: list[str], report: bool) -> None:
@@ -126,10 +137,6 @@ def write_into(
 
     first = [name for name in names if name not in second]
     if second:
-        if NETWORK_READERS.intersection(first):
-            from graph.explorer.network import network_view
-
-            network_view(graph)
         with in_second_process(lambda: write(second, False)):
             write(first, True)
         for name in second:

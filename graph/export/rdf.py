@@ -40,7 +40,7 @@ from graph.model.namespaces import (
     UNIT,
     graph_prefixes,
 )
-from graph.model.ntriples import CHUNK_BLOCKS, NEEDS_ESCAPE, ntriples_chunks, quoted
+from graph.model.ntriples import CHUNK_BLOCKS, NEEDS_ESCAPE, ntriples_bytes, ntriples_chunks, quoted
 from graph.model.table import Item
 from graph.model.terms import rdflib_literal
 
@@ -374,7 +374,9 @@ def write_turtle(graph: KnowledgeGraph, path: Path) -> None:
 
 
 def write_ntriples(graph: KnowledgeGraph, path: Path) -> None:
-    _write_chunks(path, ntriples_chunks(graph.table))
+    with open(path, "wb") as stream:
+        for piece in ntriples_bytes(graph.table):
+            stream.write(piece)
 
 
 def write_rdfxml(graph: KnowledgeGraph, path: Path) -> None:

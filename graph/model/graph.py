@@ -18,7 +18,7 @@ from rdflib import Literal, URIRef
 
 from graph.model.facts import Fact, FactSet
 from graph.model.namespaces import RDF_TYPE
-from graph.model.ntriples import ntriples_chunks
+from graph.model.ntriples import ntriples_bytes, ntriples_chunks
 from graph.model.table import TripleTable
 from graph.model.terms import rdflib_literal
 
@@ -85,6 +85,10 @@ class KnowledgeGraph:
     def ntriples_chunks(self) -> Iterator[str]:
         """The graph as N-Triples text, in pieces (see :mod:`graph.model.ntriples`)."""
         return ntriples_chunks(self.table)
+
+    def ntriples_bytes(self) -> Iterator[bytes]:
+        """The same pieces in UTF-8 (see :func:`graph.model.ntriples.ntriples_bytes`)."""
+        return ntriples_bytes(self.table)
 
     def to_rdflib(self) -> rdflib.Graph:
         """A new rdflib Graph holding every triple, with the vocabulary's prefixes bound."""

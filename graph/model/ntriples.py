@@ -82,6 +82,26 @@ def ntriples_lines(triples: Iterable[tuple[str, str, Term]]) -> Iterator[str]:
 
 def ntriples_chunks(table: TripleTable) -> Iterator[str]:
     """The table's triples as N-Triples, in sorted order, in pieces of a few thousand subjects."""
+    join = "".join
+    for texts in _texts(table):
+        yield join(texts)
+
+
+def ntriples_bytes(table: TripleTable) -> Iterator[bytes]:
+    """The pieces of :func:`ntriples_chunks` in UTF-8, for a file.
+
+    Each line is encoded on its own: one non-ASCII character in a piece would otherwise make the
+    whole joined piece a wide string, costlier to join and to encode (at 200k rows, 1.0M triples
+    of which a few carry Chinese labels: 0.31 s joining then encoding, 0.24 s encoding first).
+    """
+    join, encode = b"".join, str.encode
+    for texts in _texts(table):
+        yield join(map(encode, texts))
+
+
+def _texts(table: TripleTable) -> Iterator[list[str]]:
+    """The N-Triples text of a few thousand subjects at a time, as a list of strings that the caller
+    must have used before it asks for the next (the list is reused)."""
     subjects, others, extras = table.subjects, table.others, table.extras
     needs_escape = NEEDS_ESCAPE.search
     o_, p_, s_, d_, a_, u_ = (
@@ -148,5 +168,5 @@ def ntriples_chunks(table: TripleTable) -> Iterator[str]:
             else:
                 for subject, items in run[start : start + CHUNK_BLOCKS]:
                     append(items_text(f"<{subject}> ", items))
-            yield "".join(out)
+            yield out
             out.clear()

@@ -110,3 +110,105 @@ def test_eigenvector_centrality_that_does_not_converge_says_so():
 
     with pytest.raises(nx.PowerIterationFailedConvergence):
         eigenvector_centrality(nx.barabasi_albert_graph(200, 2, seed=3), max_iter=2, tol=1e-12)
+
+
+def _reference_pagerank(network):
+    simple = nx.Graph(network.to_undirected(as_view=True)) if network.is_directed() else nx.Graph(network)
+    return nx.pagerank(simple)
+
+
+@pytest.mark.parametrize(
+    "network",
+    [
+        nx.MultiDiGraph([("a", "b"), ("a", "b"), ("b", "a"), ("b", "b"), ("c", "d")]),  # repeats, a loop
+        nx.MultiDiGraph(nx.gnm_random_graph(400, 1200, seed=4, directed=True)),
+        nx.barabasi_albert_graph(2000, 3, seed=1),
+        nx.disjoint_union(nx.star_graph(12), nx.cycle_graph(5)),
+    ],
+    ids=["multi", "random-directed", "power-law", "two-components"],
+)
+def test_pagerank_gives_networkx_floats_exactly(network):
+    from graph.explorer.network import importance
+
+    network.add_node("isolated")  # a dangling node
+    expected = _reference_pagerank(network)
+    found = importance(network)
+    assert list(found) == list(expected) and found == expected
+
+
+def _network_of(graph: nx.Graph) -> nx.MultiDiGraph:
+    return entity_network([(f"n{a:05d}", f"n{b:05d}") for a, b in graph.edges()])
+
+
+@pytest.mark.parametrize(
+    "graph",
+    [
+        nx.karate_club_graph(),
+        nx.barabasi_albert_graph(1500, 2, seed=5),
+        nx.gnm_random_graph(1200, 3000, seed=6),
+    ],
+    ids=["exact", "sampled-power-law", "sampled-random"],
+)
+def test_betweenness_components_and_eigenvector_are_networkx_s(graph):
+    # above EXACT_BETWEENNESS entities both estimate betweenness from the same seeded sample of sources
+    import igraph
+
+    from graph.analysis.centrality import EDGE_VISITS, EXACT_BETWEENNESS, LOUVAIN_SEED, _betweenness
+
+    network = _network_of(graph)
+    simple = nx.Graph(network.to_undirected(as_view=True))
+    if len(simple) > EXACT_BETWEENNESS:
+        sample = min(100, max(10, EDGE_VISITS // simple.number_of_edges()))
+        expected = nx.betweenness_centrality(simple, k=sample, seed=LOUVAIN_SEED)
+    else:
+        expected = nx.betweenness_centrality(simple)
+    found = {e.key: e for e in analyze_network(network).entities}
+    assert max(abs(found[n].betweenness - b) for n, b in expected.items()) <= 0.5e-6 + 1e-9  # rounded
+    nodes = list(simple)
+    index = {n: i for i, n in enumerate(nodes)}
+    unrounded = _betweenness(
+        igraph.Graph(len(nodes), [(index[a], index[b]) for a, b in simple.edges()]), nodes
+    )
+    assert max(abs(unrounded[index[n]] - b) for n, b in expected.items()) < 1e-9
+    assert sum(b > 0 for b in expected.values()) > len(simple) // 2  # not a trivial comparison
+    components = sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(c)))
+    assert all(found[n].component == i for i, members in enumerate(components) for n in members)
+    eigenvector = nx.eigenvector_centrality(simple, max_iter=1000, tol=1e-08)
+    assert all(found[n].eigenvector == round(x, 6) for n, x in eigenvector.items())
+
+
+def test_communities_are_as_good_as_networkx_louvain():
+    # Louvain is igraph's now: its partition differs from networkx's, its modularity may not fall below
+    for seed in (7, 8):
+        graph = nx.planted_partition_graph(8, 40, 0.3, 0.01, seed=seed)
+        found = analyze_network(_network_of(graph))
+        theirs = nx.community.louvain_communities(graph, seed=20241223)
+        assert found.modularity >= nx.community.modularity(graph, theirs) - 0.01
+        assert len(found.communities) == 8  # the planted groups
+
+
+_ANALYSIS = """
+import networkx as nx
+from graph.analysis.centrality import analysis_json, analyze_network
+from tests.unit.analysis.test_centrality import _network_of
+print(analysis_json(analyze_network(_network_of(nx.barabasi_albert_graph(1500, 2, seed=5)))))
+"""
+
+
+def test_the_analysis_of_a_large_network_is_the_same_in_every_process():
+    # sampled betweenness, Louvain's random order and the ties: nothing may follow string hashing
+    import os
+    import subprocess
+    import sys
+
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", _ANALYSIS],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(runs) == 1 and '"modularity"' in runs.pop()

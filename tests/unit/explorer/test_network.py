@@ -85,3 +85,41 @@ def test_nodes_carry_labels_type_and_the_sections_of_their_statements(small):
     # its own facts are in event 5; it is the object of the lab's location in event 9
     assert zone["sections"] == "event-5|event-9"
     assert nodes[ENTITY + "city"]["label_zh"] == "" and nodes[ENTITY + "city"]["label_en"] == "Ningbo"
+
+
+def _unweighted(graph: nx.Graph) -> nx.Graph:
+    simple = nx.Graph()
+    simple.add_nodes_from(graph)
+    simple.add_edges_from(graph.edges())
+    return simple
+
+
+@pytest.mark.parametrize(
+    "made",
+    [
+        lambda: nx.path_graph(3),
+        lambda: nx.les_miserables_graph(),
+        lambda: nx.barabasi_albert_graph(3000, 2, seed=1),
+        lambda: nx.gnp_random_graph(400, 0.01, seed=2),  # with nodes of no link (dangling)
+        lambda: nx.relabel_nodes(nx.karate_club_graph(), lambda n: f"entity/{n}"),
+    ],
+)
+def test_pagerank_gives_networkx_floats_without_scipy(made):
+    graph = _unweighted(made())
+    assert network_module.pagerank(network_module.links(graph)) == nx.pagerank(graph)
+
+
+def test_pagerank_of_self_loops_and_lone_nodes_matches_networkx():
+    graph = _unweighted(nx.karate_club_graph())
+    graph.add_edges_from([(0, 0), (5, 5)])
+    graph.add_nodes_from([100, 101])
+    assert network_module.pagerank(network_module.links(graph)) == nx.pagerank(graph)
+    assert network_module.pagerank(network_module.links(nx.Graph())) == {}
+
+
+def test_the_article_ranks_as_networkx_ranks_it():
+    from tests.support.article_graph import article_graph
+
+    network = network_view(article_graph())
+    simple = nx.Graph(network.to_undirected(as_view=True))
+    assert network_module.importance(network) == nx.pagerank(simple)

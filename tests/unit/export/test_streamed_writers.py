@@ -70,6 +70,7 @@ def test_two_processes_write_the_bytes_one_writes(tmp_path, monkeypatch):
     kg = graph.build([ROOT / "data" / "triples.csv"])
     one = exports.write_exports(kg, tmp_path / "one")
     monkeypatch.setattr(exports, "CONCURRENT_FROM", 0)
+    monkeypatch.delenv(exports.ONE_CORE, raising=False)
     steps = []
     two = exports.write_exports(kg, tmp_path / "two", on_step=steps.append)
     assert sorted(steps) == sorted(e.file_name for e in exports.EXPORTERS.values())
@@ -85,6 +86,7 @@ def test_a_failure_in_the_second_process_writes_nothing(tmp_path, monkeypatch):
     exports.write_exports(kg, out, ["turtle"])
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     monkeypatch.setattr(exports, "CONCURRENT_FROM", 0)
+    monkeypatch.delenv(exports.ONE_CORE, raising=False)
 
     def broken(graph, path):
         raise OSError(28, "No space left on device", str(path))
@@ -98,6 +100,7 @@ def test_a_failure_in_the_second_process_writes_nothing(tmp_path, monkeypatch):
 def test_an_exception_that_does_not_pickle_comes_back_as_text(tmp_path, monkeypatch):
     kg = graph.build([ROOT / "data" / "triples.csv"])
     monkeypatch.setattr(exports, "CONCURRENT_FROM", 0)
+    monkeypatch.delenv(exports.ONE_CORE, raising=False)
 
     class Local(Exception):  # a local class cannot be pickled
         pass
@@ -107,4 +110,20 @@ def test_an_exception_that_does_not_pickle_comes_back_as_text(tmp_path, monkeypa
 
     monkeypatch.setitem(exports.EXPORTERS, "html", exports.Exporter("graph.html", broken, "broken"))
     with pytest.raises(SecondProcessFailed, match="the writer broke"):
+        exports.write_exports(kg, tmp_path / "out")
+
+
+def test_kg_one_core_writes_every_export_in_this_process(tmp_path, monkeypatch):
+    kg = graph.build([ROOT / "data" / "triples.csv"])
+    monkeypatch.setattr(exports, "CONCURRENT_FROM", 0)
+    monkeypatch.setenv(exports.ONE_CORE, "1")
+
+    class Local(Exception):  # raised here as itself: a second process could only send its text back
+        pass
+
+    def broken(graph, path):
+        raise Local("the writer broke")
+
+    monkeypatch.setitem(exports.EXPORTERS, "html", exports.Exporter("graph.html", broken, "broken"))
+    with pytest.raises(Local, match="the writer broke"):
         exports.write_exports(kg, tmp_path / "out")
