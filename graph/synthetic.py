@@ -27,6 +27,10 @@ TEXT_PROPERTIES = [f"synNote{i}" for i in range(3)]
 SECTIONS = ["intro"] + [f"event-{i}" for i in range(1, 11)]
 FACTS_PER_SENTENCE = 8
 SOURCE_NAME = "sources/synthetic.txt"
+# sentences per source document: a document stays well under the 64 MB a source may have
+# (graph.model.sources.MAX_SOURCE_BYTES; 500,000 sentences are about 33 MB), so 10M rows
+# (1.25M sentences) cite three documents; up to 4M rows it is the one document it always was
+SENTENCES_PER_DOCUMENT = 500_000
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,11 @@ def generate(out_dir: Path | str, rows: int, seed: int = 42, rows_per_entity: in
             if index % FACTS_PER_SENTENCE == 0:
                 sentence = f"第{len(sentences)}句：实体{rng.randrange(entities)}与实体{rng.randrange(entities)}的事实记录。"
                 sentences.append(sentence)
-            return SOURCE_NAME, SECTIONS[len(sentences) % len(SECTIONS)], sentence
+            return (
+                _document_name((len(sentences) - 1) // SENTENCES_PER_DOCUMENT),
+                SECTIONS[len(sentences) % len(SECTIONS)],
+                sentence,
+            )
 
         def row(
             statement_id: str,
@@ -158,12 +166,24 @@ def generate(out_dir: Path | str, rows: int, seed: int = 42, rows_per_entity: in
                     lang="zh",
                 )
     source = out_dir / SOURCE_NAME
-    source.write_text("\n".join(sentences) + "\n", encoding="utf-8")
+    for document, first in enumerate(range(0, max(1, len(sentences)), SENTENCES_PER_DOCUMENT)):
+        text = "\n".join(sentences[first : first + SENTENCES_PER_DOCUMENT]) + "\n"
+        (out_dir / _document_name(document)).write_text(text, encoding="utf-8")
     vocabulary = out_dir / "vocabulary.ttl"
     vocabulary.write_text(
         resolve(DEFAULT_VOCABULARY).read_text(encoding="utf-8") + _vocabulary_terms(), encoding="utf-8"
     )
     return SyntheticDataset(out_dir / "triples.csv", vocabulary, source, written, entities)
+
+
+def _document_name(number: int) -> str:
+    """The source document of the ``number``-th block of sentences: ``sources/synthetic.txt``,
+    then ``sources/synthetic-1.txt``, ...
+
+    >>> _document_name(0), _document_name(2)
+    ('sources/synthetic.txt', 'sources/synthetic-2.txt')
+    """
+    return SOURCE_NAME if number == 0 else SOURCE_NAME.replace(".txt", f"-{number}.txt")
 
 
 def _power_law(n: int, exponent: float = 1.1):

@@ -42,3 +42,30 @@ def test_rows_per_entity_sets_how_many_entities(tmp_path):
     built, problems = graph.check([dataset.csv], vocabulary=dataset.vocabulary, shapes=None)
     assert built is not None and problems == [], problems[:3]
     assert len(graph.to_networkx(built)) == 400
+
+
+def test_a_large_dataset_cites_several_documents_each_within_the_source_limit(tmp_path, monkeypatch):
+    # 10M rows made one 67 MB document, over the 64 MB a source may have: every statement was
+    # refused. The generator now starts a new document every SENTENCES_PER_DOCUMENT sentences;
+    # made small here so that 3,000 rows need several.
+    from graph import synthetic
+    from graph.model.sources import MAX_SOURCE_BYTES
+
+    monkeypatch.setattr(synthetic, "SENTENCES_PER_DOCUMENT", 100)
+    dataset = generate(tmp_path, 3000, seed=7)
+    documents = sorted((tmp_path / "sources").glob("synthetic*.txt"))
+    assert [d.name for d in documents][:2] == ["synthetic-1.txt", "synthetic-2.txt"]
+    assert (tmp_path / "sources" / "synthetic.txt") in documents and len(documents) >= 4
+    with open(dataset.csv, encoding="utf-8") as stream:
+        cited = {row["source"] for row in csv.DictReader(stream) if row["source"]}
+    assert cited == {f"sources/{d.name}" for d in documents}
+    built, problems = graph.check([dataset.csv], vocabulary=dataset.vocabulary)
+    assert built is not None and problems == [], problems[:3]
+    assert synthetic.SENTENCES_PER_DOCUMENT * 70 < MAX_SOURCE_BYTES  # ~66 bytes a sentence here
+
+
+def test_a_million_rows_still_cite_one_document():
+    from graph import synthetic
+
+    sentences = 1_000_000 // synthetic.FACTS_PER_SENTENCE + 1
+    assert sentences < synthetic.SENTENCES_PER_DOCUMENT  # the benchmark's datasets keep their bytes
