@@ -8,7 +8,7 @@ Build, side by side, on synthetic CSVs of 10k, 100k and 1M rows (``graph.synthet
 - the peers of issue 12, each building the same graph with no validation (checked equal to ours
   on the smallest size): pyoxigraph streaming sorted N-Triples through its Turtle writer and the
   expert pyoxigraph pipeline (polars making the N-Triples text, bulk load, dump), maplib (polars
-  and OTTR templates), morph-kgc (an RML mapping over DuckDB), each in a virtualenv of its own
+  and OTTR templates), morph-kgc (an RML mapping over DuckDB-staged terms), each in a virtualenv of its own
   (:mod:`benchmarks.peers`), and pyoxigraph per row and plain rdflib (:mod:`benchmarks.baselines`);
 - the floor: polars reading the CSV and writing the same N-Triples bytes, with no mapping.
 
@@ -71,7 +71,7 @@ def plan(
     """(rows, job, runs) for every build measurement, in the order they run.
 
     What fits in ten minutes here, with the push, SPARQL and the article: below 1M rows every job
-    runs ``runs`` times, except that from 100k rows morph-kgc and maplib (the slowest peers) run
+    runs ``runs`` times, except that from 100k rows morph-kgc and maplib run
     once, and plain rdflib's same-graph job (~55 s at 100k rows) runs at 10k rows only. At 1M rows
     each job runs once, and pyoxigraph per row (~90 s, 2 GB) and rdflib do not run. ``full`` adds
     those (once each: rdflib's same graph takes about 10 minutes and 6 GB at 1M rows) and the

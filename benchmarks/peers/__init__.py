@@ -12,7 +12,8 @@ that virtualenv's Python: ``PYTHON benchmarks/peers/floor.py CSV VOCABULARY OUT_
   which dumps Turtle and N-Triples.
 - ``maplib``: polars computes the terms, maplib's OTTR templates make the triples
   (maplib_templates.py; the script may not be named after the package it imports).
-- ``morph-kgc``: an RML mapping over DuckDB SQL views of the CSV.
+- ``morph-kgc``: an RML mapping of plain references over DuckDB views of the rows' terms, staged once
+  in Parquet (see morph-kgc.py).
 """
 
 from __future__ import annotations
