@@ -29,7 +29,7 @@ from rdflib import XSD, URIRef
 
 from graph.explorer.layout import layout
 from graph.explorer.network import importance, network_view
-from graph.explorer.statements import ExplorerData, Value, explorer_data
+from graph.explorer.statements import Statement, StatementView, section_order, section_titles, statement_view
 from graph.model.dataset import dataset_titles
 from graph.model.graph import KnowledgeGraph
 from graph.web import csp_hash, embed_json, fill
@@ -75,15 +75,14 @@ def page_data(graph: KnowledgeGraph, scores: dict[str, dict] | None = None) -> d
     gives the page its colour-by-community mode and its ranking panel.
     """
     network = network_view(graph)
-    data = explorer_data(graph)
+    view = statement_view(graph)
     rank = importance(network)
     positions = layout(network, rank, LAYOUT_SEED)
-    terms = _TermTable(graph.facts.vocabulary, data)
+    terms = _TermTable(graph.facts.vocabulary)
     entity_ids = {node: i for i, node in enumerate(network.nodes)}
     classes, class_of = _class_table(network, terms)
-    sections = data.sections()
-    facts, evidence, fact_of_statement = _fact_tables(data, entity_ids, terms, sections)
-    data.facts.clear()  # the largest structure here, and read no more: its memory goes to the nodes and edges
+    facts, evidence, sections, fact_of_statement = _fact_tables(view, entity_ids, terms)
+    titles = section_titles(view.entities)
 
     nodes: list[dict] = []  # vis-network's nodes and edges, as pyvis's add_node and add_edge make them
     edges: list[dict] = []
@@ -140,7 +139,7 @@ def page_data(graph: KnowledgeGraph, scores: dict[str, dict] | None = None) -> d
         "analysis": analysis,
         "terms": terms.rows,
         "classes": classes,
-        "sections": [[code, *_pair(data.section_titles.get(code, {}))] for code in sections],
+        "sections": [[code, *_pair(titles.get(code, {}))] for code in sections],
         "evidence": evidence,
         "entities": entities,
         "facts": facts,
@@ -167,9 +166,30 @@ def _class_table(network: nx.MultiDiGraph, terms: _TermTable) -> tuple[list[list
 
 
 def _fact_tables(
-    data: ExplorerData, entity_ids: dict[str, int], terms: _TermTable, sections: list[str]
-) -> tuple[list[list], list[list], dict[str, int]]:
-    """The facts and the evidence sentences they share, as index tables; and each statement's fact number."""
+    view: StatementView, entity_ids: dict[str, int], terms: _TermTable
+) -> tuple[list[tuple], list[list], list[str], dict[str, int]]:
+    """The facts about the drawn entities and the evidence sentences they share, as index tables;
+    the sections of the evidence of every fact about an entity, in document order; and each
+    statement's fact number.
+
+    Made from the statement nodes themselves (no fact object per statement): the facts in the
+    order of (subject, predicate, value, statement IRI), each term and sentence numbered at its
+    first use in that order.
+    """
+    is_entity, evidence_node = view.is_entity, view.evidence
+    found: list[Statement | None] = []
+    codes: set[str] = set()
+    for statement in view.statements():
+        subject = statement.subject
+        if not is_entity(subject):
+            continue
+        for node in statement.evidence:
+            if section := evidence_node(node).section:
+                codes.add(section)
+        if subject in entity_ids:
+            found.append(statement)
+    found.sort(key=lambda s: (s.subject, s.predicate, s.object[1], s.iri))
+    sections = sorted(codes, key=section_order)
     section_index = {code: i for i, code in enumerate(sections)}
     evidence: list[list] = []
     evidence_index: dict[tuple, int] = {}
@@ -180,41 +200,58 @@ def _fact_tables(
             evidence.append([quote, section_index.get(section, -1)])
         return evidence_index[(quote, section)]
 
-    def value_of(value: Value):
-        if value.entity and value.text in entity_ids:
-            return entity_ids[value.text]
-        if value.datatype == "iri":
-            return {"term": terms.index(value.text)}
-        if value.datatype in NUMBER_TYPES:
-            return {"number": value.text}
-        return [value.text, value.language] if value.language else value.text
+    def value_of(text: str, entity: bool, datatype: str, language: str):
+        if entity and text in entity_ids:
+            return entity_ids[text]
+        if datatype == "iri":
+            return {"term": terms.index(text)}
+        if datatype in NUMBER_TYPES:
+            return {"number": text}
+        return [text, language] if language else text
 
     facts: list[list] = []
     fact_of_statement: dict[str, int] = {}
-    for fact in data.facts:
-        if fact.subject not in entity_ids:
-            continue
-        fact_of_statement[fact.statement] = len(facts)
+    for i, statement in enumerate(found):
+        found[i] = None  # read no more: its memory goes to the fact's row
+        nodes = statement.evidence
+        if len(nodes) == 1:  # most statements: nothing to sort
+            sentences = (evidence_node(nodes[0]),)
+        else:
+            sentences = sorted(
+                {evidence_node(node) for node in nodes}, key=lambda e: (section_order(e.section), e.quote)
+            )
+        qualifiers = sorted((item[0], *_value(*item[1:], is_entity)) for item in statement.qualifiers)
+        fact_of_statement[statement.iri] = i
+        # tuples, which JSON prints as lists: a fact without qualifiers shares the empty tuple
         facts.append(
-            [
-                entity_ids[fact.subject],
-                terms.index(fact.predicate),
-                value_of(fact.value),
-                [evidence_of(e.quote, e.section) for e in fact.evidence],
-                terms.index(fact.unit) if fact.unit else -1,
-                terms.index(fact.approximation) if fact.approximation else -1,
-                [[terms.index(p), value_of(v)] for p, v in fact.qualifiers],
-            ]
+            (
+                entity_ids[statement.subject],
+                terms.index(statement.predicate),
+                value_of(*_value(*statement.object, is_entity)),
+                tuple([evidence_of(e.quote, e.section) for e in sentences]),
+                terms.index(statement.unit) if statement.unit else -1,
+                terms.index(statement.approximation) if statement.approximation else -1,
+                tuple([(terms.index(q[0]), value_of(*q[1:])) for q in qualifiers]),
+            )
         )
-    return facts, evidence, fact_of_statement
+    return facts, evidence, sections, fact_of_statement
+
+
+def _value(
+    is_literal: bool, value: str, datatype: str, language: str, is_entity
+) -> tuple[str, bool, str, str]:
+    """The fields of :class:`graph.explorer.statements.Value` (text, entity, datatype, language) of an
+    object (``is_literal``, IRI or lexical form, datatype IRI, language), in its sort order."""
+    if is_literal:
+        return value, False, "" if language else datatype, language
+    return (value, True, "", "") if is_entity(value) else (value, False, "iri", "")
 
 
 class _TermTable:
     """Vocabulary terms (properties, classes, units ...) by index: prefixed name, zh and en labels, unit symbol."""
 
-    def __init__(self, vocabulary, data: ExplorerData) -> None:
+    def __init__(self, vocabulary) -> None:
         self.vocabulary = vocabulary
-        self.labels = data.term_labels
         self.rows: list[list[str]] = []
         self._index: dict[str, int] = {}
         self._notations = {str(term): code for code, term in vocabulary.units.items()}
@@ -222,7 +259,7 @@ class _TermTable:
     def index(self, iri: str) -> int:
         found = self._index.get(iri)
         if found is None:
-            labels = self.labels.get(iri) or self.vocabulary.labels(URIRef(iri))
+            labels = self.vocabulary.labels(URIRef(iri))
             symbol = UNIT_SYMBOLS.get(self._notations.get(iri, ""), "")
             found = self._index[iri] = len(self.rows)
             self.rows.append([self.vocabulary.shorten(iri), *_pair(labels), symbol])

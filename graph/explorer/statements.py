@@ -356,12 +356,17 @@ def explorer_data(graph: KnowledgeGraph) -> ExplorerData:
     return ExplorerData(
         facts=facts,
         term_labels=_term_labels(graph, facts),
-        section_titles={
-            section: dict(entities.labels[entity])
-            for section, entity in entities.event_numbers.items()
-            if entities.labels.get(entity)
-        },
+        section_titles=section_titles(entities),
     )
+
+
+def section_titles(entities: Entities) -> dict[str, dict[str, str]]:
+    """Each section's labels ("event-9" -> {"zh": ..., "en": ...}): those of the entity with its event number."""
+    return {
+        section: dict(entities.labels[entity])
+        for section, entity in entities.event_numbers.items()
+        if entities.labels.get(entity)
+    }
 
 
 def _term_labels(graph: KnowledgeGraph, facts: list[EntityFact]) -> dict[str, dict[str, str]]:
