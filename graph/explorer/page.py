@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from importlib.util import find_spec
 from pathlib import Path
@@ -67,7 +67,9 @@ _SCRIPT_CLOSE = re.compile("</(script)", re.IGNORECASE)
 
 
 def page_data(graph: KnowledgeGraph, scores: dict[str, dict] | None = None) -> dict:
-    """Everything the page's script reads, as plain JSON-ready data (see ``static/explorer.js``).
+    """Everything the page's script reads, as JSON-ready data (see ``static/explorer.js``): lists,
+    tuples and dicts, except that the nodes and edges are :class:`_Rows` of tuples, whose objects
+    the page's writer makes (:func:`_page_pieces`).
 
     Nodes and edges are pyvis's; the tables beside them (terms, classes, sections, evidence,
     entities, facts) refer to each other by index to keep a 20,000-node page small. ``scores``
@@ -84,44 +86,40 @@ def page_data(graph: KnowledgeGraph, scores: dict[str, dict] | None = None) -> d
     facts, evidence, sections, fact_of_statement = _fact_tables(view, entity_ids, terms)
     titles = section_titles(view.entities)
 
-    nodes: list[dict] = []  # vis-network's nodes and edges, as pyvis's add_node and add_edge make them
-    edges: list[dict] = []
+    # vis-network's nodes and edges, as pyvis's add_node and add_edge make them, kept as tuples and
+    # made into objects a slice at a time as the page is written (:class:`_Rows`); the entities as
+    # tuples, which JSON prints as lists
+    nodes = _Rows(_node_object)
+    edges = _Rows(_edge_object)
     entities = []
     scale = len(network) or 1
+    groups = [f"c{number}" for number in range(len(classes))]
     for node, attributes in network.nodes(data=True):
         i, x, y = entity_ids[node], *positions.get(node, (0.0, 0.0))
+        number = class_of[node]
         entities.append(
-            [
+            (
                 attributes["iri"],
                 attributes["label_zh"],
                 attributes["label_en"],
-                [a for a in attributes["aliases"].split("|") if a],
-                class_of[node],
-            ]
+                tuple([a for a in attributes["aliases"].split("|") if a]),
+                number,
+            )
         )
         nodes.append(
-            {
-                "id": i,
-                "label": attributes["label_zh"] or attributes["label_en"] or attributes["key"] or i,
-                "shape": SHAPES[class_of[node] % len(SHAPES)],
-                "group": f"c{class_of[node]}",
-                "x": x,
-                "y": y,
-                "value": round((rank.get(node, 0.0) * scale) ** 0.5, 3),  # vis scales size and label by it
-            }
+            (
+                i,
+                attributes["label_zh"] or attributes["label_en"] or attributes["key"] or i,
+                SHAPES[number % len(SHAPES)],
+                groups[number],
+                x,
+                y,
+                round((rank.get(node, 0.0) * scale) ** 0.5, 3),  # vis scales size and label by it
+            )
         )
     for j, (source, target, smooth, statement) in enumerate(_edges_with_curves(network)):
         # directed: a->b and b->a stay two edges, each with an arrow
-        edges.append(
-            {
-                "id": j,
-                "fact": fact_of_statement[statement],
-                **smooth,
-                "from": entity_ids[source],
-                "to": entity_ids[target],
-                "arrows": "to",
-            }
-        )
+        edges.append((j, fact_of_statement[statement], smooth, entity_ids[source], entity_ids[target]))
 
     analysis = {}
     if scores:
@@ -276,7 +274,8 @@ def _pair(labels: dict[str, str]) -> list[str]:
 
 
 def _edges_with_curves(network: nx.MultiDiGraph):
-    """(source, target, smooth options, statement) for each link; links between the same two nodes curve apart."""
+    """(source, target, smooth options or None, statement) for each link; links between the same two
+    nodes curve apart."""
     between: dict[frozenset, int] = defaultdict(int)
     for source, target in network.edges():
         between[frozenset((source, target))] += 1
@@ -289,8 +288,30 @@ def _edges_with_curves(network: nx.MultiDiGraph):
                 "smooth": {"enabled": True, "type": "curvedCW", "roundness": round(0.12 * seen[pair], 2)}
             }
         else:
-            smooth = {}
+            smooth = None
         yield source, target, smooth, key
+
+
+class _Rows(list):
+    """A long list of the page's data kept as tuples, each made into its JSON object by ``item`` only
+    when the page is written, a slice at a time: a dict per node and per link of a million-row
+    graph held at once took several times the memory of its tuple."""
+
+    def __init__(self, item: Callable[[tuple], dict]) -> None:
+        super().__init__()
+        self.item = item
+
+
+def _node_object(row: tuple) -> dict:
+    """vis-network's node, from (id, label, shape, group, x, y, value)."""
+    i, label, shape, group, x, y, value = row
+    return {"id": i, "label": label, "shape": shape, "group": group, "x": x, "y": y, "value": value}
+
+
+def _edge_object(row: tuple) -> dict:
+    """vis-network's edge, from (id, fact number, smooth options or None, from, to)."""
+    j, fact, smooth, source, target = row
+    return {"id": j, "fact": fact, **(smooth or {}), "from": source, "to": target, "arrows": "to"}
 
 
 def _titles(graph: KnowledgeGraph) -> list[str]:
@@ -365,12 +386,19 @@ def _page_pieces(data: dict) -> Iterator[str]:
             # compact JSON is the concatenation of its members' JSON: a list is printed slice by slice
             yield "["
             for start in range(0, len(value), _SLICE):
-                yield ("," if start else "") + embed_json(value[start : start + _SLICE], sort_keys=True)[1:-1]
+                yield ("," if start else "") + embed_json(
+                    _objects(value[start : start + _SLICE], value), sort_keys=True
+                )[1:-1]
             yield "]"
         else:
-            yield embed_json(value, sort_keys=True)
+            yield embed_json(_objects(value, value), sort_keys=True)
     yield "}"
     yield after
+
+
+def _objects(part, whole):
+    """``part`` of a value of the page's data as JSON prints it: the objects of a :class:`_Rows`."""
+    return list(map(whole.item, part)) if isinstance(whole, _Rows) else part
 
 
 _DATA_MARK = "\x00data\x00"  # where the data goes in the filled template (no template or script holds a NUL)
