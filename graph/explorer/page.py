@@ -83,7 +83,9 @@ def page_data(graph: KnowledgeGraph, scores: dict[str, dict] | None = None) -> d
     terms = _TermTable(graph.facts.vocabulary)
     entity_ids = {node: i for i, node in enumerate(network.nodes)}
     classes, class_of = _class_table(network, terms)
-    facts, evidence, sections, fact_of_statement = _fact_tables(view, entity_ids, terms)
+    links = {statement for _, _, statement in network.edges(keys=True)}
+    facts, evidence, sections, fact_of_statement = _fact_tables(view, entity_ids, terms, links)
+    del links
     titles = section_titles(view.entities)
 
     # vis-network's nodes and edges, as pyvis's add_node and add_edge make them, kept as tuples and
@@ -164,20 +166,22 @@ def _class_table(network: nx.MultiDiGraph, terms: _TermTable) -> tuple[list[list
 
 
 def _fact_tables(
-    view: StatementView, entity_ids: dict[str, int], terms: _TermTable
+    view: StatementView, entity_ids: dict[str, int], terms: _TermTable, links: set[str]
 ) -> tuple[list[tuple], list[list], list[str], dict[str, int]]:
     """The facts about the drawn entities and the evidence sentences they share, as index tables;
-    the sections of the evidence of every fact about an entity, in document order; and each
-    statement's fact number.
+    the sections of the evidence of every fact about an entity, in document order; and the fact
+    number of each statement of ``links`` (the statements the network draws as links).
 
     Made from the statement nodes themselves (no fact object per statement): the facts in the
     order of (subject, predicate, value, statement IRI), each term and sentence numbered at its
     first use in that order.
     """
     is_entity, evidence_node = view.is_entity, view.evidence
-    found: list[Statement | None] = []
+    # (subject, predicate, value, place in IRI order, the statement's fact or node) of each fact to
+    # table: a statement node is made again from its fact when tabled rather than held meanwhile
+    found: list[tuple | None] = []
     codes: set[str] = set()
-    for statement in view.statements():
+    for n, (statement, source) in enumerate(view.statements_and_sources()):
         subject = statement.subject
         if not is_entity(subject):
             continue
@@ -185,8 +189,8 @@ def _fact_tables(
             if section := evidence_node(node).section:
                 codes.add(section)
         if subject in entity_ids:
-            found.append(statement)
-    found.sort(key=lambda s: (s.subject, s.predicate, s.object[1], s.iri))
+            found.append((subject, statement.predicate, statement.object[1], n, source))
+    found.sort()  # the statements come in IRI order: n orders the facts as their IRIs would
     sections = sorted(codes, key=section_order)
     section_index = {code: i for i, code in enumerate(sections)}
     evidence: list[list] = []
@@ -209,8 +213,10 @@ def _fact_tables(
 
     facts: list[list] = []
     fact_of_statement: dict[str, int] = {}
-    for i, statement in enumerate(found):
+    for i, entry in enumerate(found):
         found[i] = None  # read no more: its memory goes to the fact's row
+        source = entry[-1]
+        statement = source if isinstance(source, Statement) else view.statement(source)
         nodes = statement.evidence
         if len(nodes) == 1:  # most statements: nothing to sort
             sentences = (evidence_node(nodes[0]),)
@@ -219,7 +225,8 @@ def _fact_tables(
                 {evidence_node(node) for node in nodes}, key=lambda e: (section_order(e.section), e.quote)
             )
         qualifiers = sorted((item[0], *_value(*item[1:], is_entity)) for item in statement.qualifiers)
-        fact_of_statement[statement.iri] = i
+        if statement.iri in links:  # only these are looked up: the others' IRIs are freed
+            fact_of_statement[statement.iri] = i
         # tuples, which JSON prints as lists: a fact without qualifiers shares the empty tuple
         facts.append(
             (
