@@ -4,6 +4,10 @@ servers' memory (resident, every process of the server summed). Both servers run
 loaded in alternating turns, so that the rest of a shared machine's load falls on both alike.
 
     python benchmarks/endpoint_load.py [ROWS] [SECONDS] [CLIENTS]      # defaults: 20000 10 16
+
+With ``KG_SERVE_BEFORE=DIR`` (a source tree holding ``graph/``, e.g. ``git archive COMMIT graph | tar -x
+-C DIR``), a third server, ``kg serve`` run from that tree, takes its turns in the same run: a change
+measured before and after under the same load.
 """
 
 from __future__ import annotations
@@ -191,11 +195,20 @@ def _main(folder: Path, rows: int, seconds: float, clients: int, rounds: int) ->
             "http://127.0.0.1:7962/query",
         ),
     }
+    before = os.environ.get("KG_SERVE_BEFORE")
+    if before:
+        servers["kg serve (before)"] = (
+            [BIN / "kg", "serve", "--rdf", str(nt), "--port", "7963", "-q"],
+            "http://127.0.0.1:7963/sparql",
+        )
     processes = {}
     results: dict[str, dict] = {name: {"latencies": [], "failed": 0, "requests": 0} for name in servers}
     try:
         for name, (command, url) in servers.items():
-            processes[name] = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            env = {**os.environ, "PYTHONPATH": before} if name == "kg serve (before)" else None
+            processes[name] = subprocess.Popen(
+                command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+            )
             _wait(url, processes[name])
             load(url, queries, 2, clients)  # warm up
         for _ in range(rounds):
@@ -220,8 +233,11 @@ def _main(folder: Path, rows: int, seconds: float, clients: int, rounds: int) ->
         r["req/s"] = r["requests"] / seconds
         p50, p99 = statistics.median(latencies) * 1000, latencies[int(len(latencies) * 0.99)] * 1000
         print(f"| {name} | {r['req/s']:.0f} | {p50:.1f} | {p99:.1f} | {r['failed']} | {r['MiB']:.0f} |")
-    ratio = results["kg serve"]["req/s"] / results["oxigraph serve-read-only"]["req/s"]
-    print(f"\nkg serve / oxigraph: {ratio:.2f} of the requests per second")
+    print()
+    for name in ("kg serve", "kg serve (before)"):
+        if name in results:
+            ratio = results[name]["req/s"] / results["oxigraph serve-read-only"]["req/s"]
+            print(f"{name} / oxigraph: {ratio:.2f} of the requests per second")
 
 
 if __name__ == "__main__":

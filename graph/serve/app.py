@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
+import logging
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -29,7 +32,9 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import parse_qsl
 
+from starlette._utils import parse_host_header
 from starlette.applications import Starlette
+from starlette.datastructures import URL
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -42,6 +47,8 @@ from graph.serve.handler import GraphRequest, QueryRequest, Reply, UpdateRequest
 from graph.serve.workers import WorkerPool
 from graph.sparql.query import NamedQuery
 from graph.web import embed_json, fill, inline_hashes
+
+log = logging.getLogger(__name__)
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -153,7 +160,8 @@ def create_app(
         )
 
     # outermost first: a 503 from the cap on requests carries the security headers too
-    middleware = [Middleware(_SecurityHeaders), Middleware(_RequestCap)]
+    cap = _Counter()
+    middleware = [Middleware(_SecurityHeaders), Middleware(_RequestCap, counter=cap)]
     if trusted_hosts:
         middleware.append(Middleware(_TrustedHost, allowed_hosts=trusted_hosts))
     if settings.cors:
@@ -176,9 +184,151 @@ def create_app(
         Route("/favicon.svg", favicon, methods=["GET", "HEAD"]),
         Route("/favicon.ico", favicon, methods=["GET", "HEAD"]),
     ]
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app = _Endpoint(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.pool = pool
+    if not settings.cors:  # CORS headers are the middleware's: such requests take the full path
+        app.fast = _PlainQueries(pool, cap, trusted_hosts)
     return app
+
+
+class _Endpoint(Starlette):
+    """The app, with a short way through for the commonest request (see :class:`_PlainQueries`)."""
+
+    fast: _PlainQueries | None = None
+
+    async def __call__(self, scope, receive, send) -> None:
+        if (
+            self.fast is not None
+            and scope["type"] == "http"
+            and scope["method"] == "GET"
+            and scope["path"] in ("/sparql", "/sparql/")
+            and await self.fast(scope, send)
+        ):
+            return
+        await super().__call__(scope, receive, send)
+
+
+_QUERY_PARAMETERS = {"query", "default-graph-uri", "named-graph-uri"}
+_SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
+
+
+class _PlainQueries:
+    """A GET of ``/sparql`` with one ``query`` (and the protocol's dataset, if any), from an allowed
+    host, answered without the middleware and routing layers, which cost more than a lookup does.
+
+    It gives exactly what the full path gives (the same :class:`QueryRequest`, base IRI included,
+    the same status, body and headers, the security headers too) and counts against the same cap
+    on requests; anything else it declines (returns false, having sent nothing), and the full path
+    answers: other methods and paths, an update, a malformed or unusual parameter, a host to refuse.
+    The HTTP protocol (:func:`_protocol`) calls :meth:`request` and :meth:`headers` itself for a
+    plain request head, before any ASGI machinery is set up.
+    """
+
+    def __init__(self, pool: WorkerPool, cap: _Counter, trusted_hosts: list[str] | None) -> None:
+        self.pool = pool
+        self.cap = cap
+        self._allowed = set(trusted_hosts) if trusted_hosts else None
+        self.host_allowed = functools.lru_cache(maxsize=64)(self._host_allowed)
+        self._base_iri = functools.lru_cache(maxsize=64)(_base_iri)
+
+    def _host_allowed(self, header: bytes | None) -> bool:
+        if self._allowed is None:
+            return True
+        if header is None:
+            return False
+        text = header.decode("latin-1")
+        if text.startswith("["):  # as _TrustedHost reads an IPv6 address in brackets
+            return (text[1 : text.find("]")] if "]" in text else text) in self._allowed
+        parsed = parse_host_header(text)
+        return parsed is not None and parsed.host.lower() in self._allowed
+
+    def request(
+        self, raw_query: bytes, host: bytes | None, accept: str | None, scheme: str, server, path: str
+    ) -> QueryRequest | None:
+        """The query a plain GET asks, or ``None`` when the full path must answer it."""
+        if b"#" in raw_query or self.cap.running >= MAX_REQUESTS or not self.host_allowed(host):
+            return None
+        params = (_query_params if len(raw_query) <= 2048 else _query_params.__wrapped__)(raw_query)
+        if params is None:
+            return None
+        if len(params) == 1:  # the common case: just the query
+            key, text = params[0]
+            if key != "query":
+                return None
+            return QueryRequest(text, accept, (), (), self._base_iri(scheme, server, path, host))
+        names = [key for key, _ in params]
+        if names.count("query") != 1 or not _QUERY_PARAMETERS.issuperset(names):
+            return None
+        return QueryRequest(
+            next(value for key, value in params if key == "query"),
+            accept,
+            tuple(value for key, value in params if key == "default-graph-uri"),
+            tuple(value for key, value in params if key == "named-graph-uri"),
+            self._base_iri(scheme, server, path, host),
+        )
+
+    async def reply(self, request: QueryRequest) -> Reply:
+        """The pool's answer, counted against the cap on requests in progress."""
+        self.cap.running += 1
+        try:
+            return await self.pool.submit(request)
+        finally:
+            self.cap.running -= 1
+
+    @staticmethod
+    def headers(reply: Reply) -> list[tuple[bytes, bytes]]:
+        """The response headers the full path would send for ``reply`` (after the server's own)."""
+        headers = [
+            (key.lower().encode("latin-1"), value.encode("latin-1")) for key, value in reply.headers.items()
+        ]
+        if reply.status in (200, 406) and "vary" not in {key.lower() for key in reply.headers}:
+            headers.append((b"vary", b"Accept"))
+        if not (reply.status < 200 or reply.status in (204, 304)):
+            headers.append((b"content-length", str(len(reply.body)).encode("latin-1")))
+        media_type = reply.media_type
+        if media_type.startswith("text/") and "charset=" not in media_type.lower():  # as Starlette does
+            media_type += "; charset=utf-8"
+        headers.append((b"content-type", media_type.encode("latin-1")))
+        headers += _SECURITY_HEADERS
+        return headers
+
+    async def __call__(self, scope, send) -> bool:
+        """Answer an ASGI GET of /sparql, or decline (false, nothing sent)."""
+        host = accept = None
+        for key, value in scope["headers"]:
+            if key == b"host" and host is None:
+                host = value
+            elif key == b"accept" and accept is None:
+                accept = value.decode("latin-1")
+        request = self.request(
+            scope.get("query_string", b""),
+            host,
+            accept,
+            scope.get("scheme", "http"),
+            scope.get("server"),
+            scope["path"],
+        )
+        if request is None:
+            return False
+        reply = await self.reply(request)
+        await send({"type": "http.response.start", "status": reply.status, "headers": self.headers(reply)})
+        await send({"type": "http.response.body", "body": reply.body})
+        return True
+
+
+@functools.lru_cache(maxsize=4096)  # the same few hundred query strings come again and again
+def _query_params(raw_query: bytes) -> tuple[tuple[str, str], ...] | None:
+    """The parameters of a query string, or ``None`` when they are not UTF-8 (the full path explains)."""
+    try:
+        return tuple(parse_qsl(raw_query.decode(), keep_blank_values=True, encoding="utf-8", errors="strict"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
+def _base_iri(scheme: str, server, path: str, host: bytes | None) -> str:
+    scope = {"scheme": scheme, "server": server, "path": path, "query_string": b""}
+    scope["headers"] = [(b"host", host)] if host is not None else []
+    return str(URL(scope=scope).replace(query=""))
 
 
 async def _protocol_request(request: Request, settings: Settings) -> QueryRequest | UpdateRequest | Reply:
@@ -305,26 +455,31 @@ class _TrustedHost(TrustedHostMiddleware):
         await super().__call__(scope, receive, send)
 
 
+@dataclass
+class _Counter:
+    running: int = 0  # requests in progress
+
+
 class _RequestCap:
     """At most ``MAX_REQUESTS`` requests in progress; past it, 503 at once (queries also wait for a
     worker only up to the time limit)."""
 
-    def __init__(self, app):
+    def __init__(self, app, counter: _Counter):
         self.app = app
-        self.running = 0
+        self.counter = counter
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        if self.running >= MAX_REQUESTS:
+        if self.counter.running >= MAX_REQUESTS:
             return await _response(
                 Reply.text(503, f"the endpoint has {MAX_REQUESTS} requests in progress; try again")
             )(scope, receive, send)
-        self.running += 1
+        self.counter.running += 1
         try:
             await self.app(scope, receive, send)
         finally:
-            self.running -= 1
+            self.counter.running -= 1
 
 
 class _SecurityHeaders:
@@ -462,7 +617,7 @@ def run(
         limit_concurrency=None,  # uvicorn's counts idle connections too: see MAX_REQUESTS, MAX_OPEN_CONNECTIONS
         timeout_keep_alive=HEADER_TIMEOUT,
         h11_max_incomplete_event_size=MAX_HEAD + 1024,  # past this module's own limits
-        http=_protocol(),
+        http=_protocol(app.fast),
     )
     # Uvicorn shuts down gracefully on SIGTERM, then raises the signal again for the handler it found:
     # make that an ordinary exit, so the caller's clean-up (the temporary store) still runs.
@@ -633,7 +788,7 @@ _REFUSALS = {
 }
 
 
-def _protocol():
+def _protocol(plain: _PlainQueries | None = None):
     """Uvicorn's HTTP/1.1 protocol, behind this module's own limits on request heads.
 
     Uvicorn waits for a request head for ever (2,000 half-open connections stay open), and answers a
@@ -643,11 +798,20 @@ def _protocol():
     past ``MAX_REQUEST_LINE`` gets 414 and a head past ``MAX_HEAD`` 431, while the rest of what the
     client sends is read and dropped, so that it sees the status. Past ``MAX_OPEN_CONNECTIONS`` open
     connections a new one gets 503 at once.
+
+    With ``plain``, a complete keep-alive ``GET /sparql?query=...`` head, arriving alone and with only
+    the usual headers (:func:`_plain_head`), is answered here: the same bytes uvicorn and the app
+    would write (:class:`_PlainQueries`), in one write, without the ASGI cycle, whose per-request
+    Python costs more than a lookup. Anything else takes uvicorn's path; what arrives while such an
+    answer is being made is held (reading paused) and then taken in order.
     """
     try:  # the C parser (httptools) when it is installed: less CPU per request than h11
+        from uvicorn.protocols.http.httptools_impl import STATUS_LINE
         from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as HttpProtocol
     except ImportError:
         from uvicorn.protocols.http.h11_impl import H11Protocol as HttpProtocol
+
+        plain = None  # the bytes written here are those of uvicorn's httptools protocol
 
     open_connections: set[asyncio.Protocol] = set()
 
@@ -661,6 +825,9 @@ def _protocol():
                 HEADER_TIMEOUT, self._head_too_slow
             )
             open_connections.add(self)
+            self._plain_busy = False  # a plain GET is being answered: what arrives now waits in _held
+            self._held: list[bytes] = []
+            self._close_after = False
             super().connection_made(_Transport(transport, self._loop))
             if len(open_connections) > MAX_OPEN_CONNECTIONS:
                 self._refuse(503)
@@ -683,15 +850,71 @@ def _protocol():
         def data_received(self, data: bytes) -> None:
             if self._refused:
                 return  # read and dropped until the client has seen the status
+            if self._plain_busy:
+                self._held.append(data)
+                self._raw.pause_reading()
+                return
             status = self._framing.feed(data)
             if status is not None:
                 self._refuse(status)
                 return
             if not self._framing.head_started:
                 self._disarm()  # heads complete; idle keep-alive is uvicorn's timeout_keep_alive
+                if (
+                    plain is not None
+                    and data[:12] in (b"GET /sparql?", b"GET /sparql/")
+                    and (self.cycle is None or self.cycle.response_complete)
+                    and not self.pipeline
+                    and self._framing.in_head
+                ):
+                    request = _plain_head(data, plain, self.scheme, self.server)
+                    if request is not None:
+                        self._unset_keepalive_if_required()
+                        self._plain_busy = True
+                        task = self._loop.create_task(self._answer_plain(request))
+                        task.add_done_callback(self.tasks.discard)
+                        self.tasks.add(task)
+                        return
             elif self._deadline is None:  # a new head has begun: it too gets HEADER_TIMEOUT seconds
                 self._deadline = self._loop.call_later(HEADER_TIMEOUT, self._head_too_slow)
             super().data_received(data)
+
+        async def _answer_plain(self, request: QueryRequest) -> None:
+            try:
+                try:
+                    reply = await plain.reply(request)
+                except Exception:  # not expected: the client learns of it as from uvicorn's path
+                    log.exception("answering a GET of /sparql failed")
+                    reply = Reply(500, "text/plain", b"Internal Server Error")
+                if self._raw.is_closing():
+                    return
+                content = [STATUS_LINE[reply.status]]
+                for name, value in self.server_state.default_headers + plain.headers(reply):
+                    content += (name, b": ", value, b"\r\n")
+                if self._close_after:
+                    content.append(b"connection: close\r\n")
+                content += (b"\r\n", reply.body)
+                self._raw.write(b"".join(content))
+                self.server_state.total_requests += 1
+                if self._close_after:
+                    self._raw.close()
+                    return
+                self.timeout_keep_alive_task = self._loop.call_later(
+                    self.timeout_keep_alive, self.timeout_keep_alive_handler
+                )
+            finally:
+                self._plain_busy = False
+                held, self._held = self._held, []
+                if not self._raw.is_closing():
+                    self._raw.resume_reading()
+                    for data in held:
+                        self.data_received(data)
+
+        def shutdown(self) -> None:
+            if self._plain_busy:
+                self._close_after = True  # answered, then closed, as uvicorn does with a request in progress
+                return
+            super().shutdown()
 
         def _refuse(self, status: int) -> None:
             self._refused = True
@@ -707,6 +930,51 @@ def _protocol():
             self._loop.call_later(2, self._raw.close)
 
     return Protocol
+
+
+# Headers a plain GET may carry (each once); any other header, or a repeated one, takes the full path.
+_PLAIN_HEADERS = {b"host", b"accept", b"user-agent", b"accept-encoding", b"accept-language", b"connection"}
+_TOKEN = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_FIELD_VALUE = re.compile(rb"[\x21-\x7e\x80-\xff](?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?")
+_TARGET = re.compile(rb"[\x21-\x7e]+")
+
+
+def _plain_head(data: bytes, plain: _PlainQueries, scheme: str, server) -> QueryRequest | None:
+    """The query of ``data`` when it is exactly one keep-alive HTTP/1.1 ``GET /sparql?...`` head with
+    only :data:`_PLAIN_HEADERS` (``Connection: keep-alive`` at most), that :meth:`_PlainQueries.request`
+    takes; ``None`` for anything else."""
+    end = data.find(b"\r\n\r\n")
+    if end < 0 or end + 4 != len(data):
+        return None
+    lines = data[:end].split(b"\r\n")
+    method, _, rest = lines[0].partition(b" ")
+    target, _, version = rest.partition(b" ")
+    if version != b"HTTP/1.1" or not _TARGET.fullmatch(target):
+        return None
+    path, _, raw_query = target.partition(b"?")
+    if path not in (b"/sparql", b"/sparql/"):
+        return None
+    fields = {}
+    for line in lines[1:]:
+        name, colon, value = line.partition(b":")
+        name = name.lower()
+        if not colon or name not in _PLAIN_HEADERS or name in fields or not _TOKEN.fullmatch(name):
+            return None
+        value = value.lstrip(b" \t")  # no trailing space, no empty value: those take the full path
+        if not _FIELD_VALUE.fullmatch(value):
+            return None
+        fields[name] = value
+    if fields.get(b"connection", b"keep-alive").lower() != b"keep-alive":
+        return None
+    accept = fields.get(b"accept")
+    return plain.request(
+        raw_query,
+        fields.get(b"host"),
+        None if accept is None else accept.decode("latin-1"),
+        scheme,
+        server,
+        path.decode("ascii"),
+    )
 
 
 def _raise_open_files_limit() -> None:

@@ -2,15 +2,18 @@
 write the answer in the negotiated format.
 
 Everything here runs inside a worker process (see :mod:`graph.serve.workers`), so a request that takes
-too long is stopped by ending that process. The order is the point: a request is parsed and
+too long is stopped by ending that process; only a query whose cost :func:`bounded_patterns` proves
+small whatever the data is answered in the server itself. The order is the point: a request is parsed and
 checked (no SERVICE, no LOAD, only graphs the store holds) before the store sees it.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -158,12 +161,73 @@ def plainly_local(text: str) -> bool:
 
 
 def answer_cheap(
-    store: ox.Store, request: QueryRequest, prefixes: dict[str, str] | None, max_rows: int | None
+    store: ox.Store,
+    request: QueryRequest,
+    prefixes: dict[str, str] | None,
+    max_rows: int | None,
+    cardinality: Callable[[tuple[str, str, str]], int] | None = None,
 ) -> Reply | None:
-    """The answer to a :func:`provably_cheap` query without its dataset, or ``None`` for any other
-    request or any failure (which the full path then explains)."""
-    if not provably_cheap(request.text, max_rows) or not plainly_local(request.text):
+    """The answer to a query :func:`bounded_patterns` clears, or ``None`` for any other request or any
+    failure (which the full path then explains).
+
+    ``cardinality`` counts a pattern's matches up to ``IN_PROCESS_ENTRIES + 1`` (see
+    :class:`Cardinalities`); without it only one-pattern queries qualify."""
+    patterns = cheap_patterns(request, max_rows)
+    if patterns is None:
         return None
+    return answer_bounded(store, request, patterns, prefixes, max_rows, cardinality)
+
+
+def cheap_patterns(request: QueryRequest, max_rows: int | None) -> list[tuple[str, str, str]] | None:
+    """The patterns of a query that may be answered in the server itself (from its text alone: no
+    dataset in the request, no SERVICE or FROM, a shape :func:`bounded_patterns` clears), or ``None``."""
+    if request.default_graphs or request.named_graphs:
+        return None
+    patterns = _local_patterns(request.text, max_rows)
+    return None if patterns is None else list(patterns)
+
+
+# What a text's shape says (the same for every run of it, whatever the store holds): worked out once
+# per distinct text of at most 2 KiB, the few hundred kinds of queries a client sends over and over.
+# It is the parse that is remembered, not an answer: each query still runs.
+_SHAPES_REMEMBERED = 4096
+_SHAPE_TEXT = 2048
+
+
+@functools.lru_cache(maxsize=_SHAPES_REMEMBERED)
+def _remembered_patterns(text: str, max_rows: int | None) -> tuple[tuple[str, str, str], ...] | None:
+    if not plainly_local(text):
+        return None
+    patterns = bounded_patterns(text, max_rows)
+    return None if patterns is None else tuple(patterns)
+
+
+def _local_patterns(text: str, max_rows: int | None) -> tuple[tuple[str, str, str], ...] | None:
+    if len(text) > _SHAPE_TEXT:
+        return _remembered_patterns.__wrapped__(text, max_rows)
+    return _remembered_patterns(text, max_rows)
+
+
+def answer_bounded(
+    store: ox.Store,
+    request: QueryRequest,
+    patterns: list[tuple[str, str, str]],
+    prefixes: dict[str, str] | None,
+    max_rows: int | None,
+    cardinality: Callable[[tuple[str, str, str]], int] | None,
+) -> Reply | None:
+    """The answer to a query whose :func:`cheap_patterns` are ``patterns``, once the store's counts
+    confirm the bound; ``None`` when they do not (or on any failure), for the worker to answer."""
+    if len(patterns) > 1:
+        if cardinality is None:
+            return None
+        for pattern in patterns:
+            if any(not term.startswith("?") for term in pattern):
+                try:
+                    if cardinality(pattern) > IN_PROCESS_ENTRIES:
+                        return None
+                except ValueError:  # not an IRI Oxigraph takes as it is: the worker decides
+                    return None
     try:
         return _query_directly(store, request, prefixes, max_rows)
     except NotAcceptable as exc:
@@ -188,7 +252,9 @@ def _query_directly(store: ox.Store, request: QueryRequest, prefixes, max_rows) 
     else:
         form = "graph"
     format_name, media_type = _negotiate(request.accept, form)
-    return _reply(raw, format_name, media_type, prefixes, max_rows, final_limit(request.text))
+    text = request.text
+    limit = _remembered_limit(text) if len(text) <= _SHAPE_TEXT else final_limit(text)
+    return _reply(raw, format_name, media_type, prefixes, max_rows, limit)
 
 
 def final_limit(text: str) -> int | None:
@@ -209,34 +275,119 @@ def final_limit(text: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
+_remembered_limit = functools.lru_cache(maxsize=_SHAPES_REMEMBERED)(final_limit)
 _FINAL_LIMIT = re.compile(r"\bLIMIT\s+([0-9]{1,9})\s*\Z", re.IGNORECASE)
-# One triple pattern of IRIs and distinct variables, and a LIMIT: nothing else.
-_TERM = r"(?:<[^<>\"{}|^`\\\x00-\x20]*>|\?[A-Za-z_][A-Za-z0-9_]*)"
-_ONE_PATTERN = re.compile(
-    rf"\s*SELECT\s+(?:\*|(?:\?[A-Za-z_][A-Za-z0-9_]*\s*)+)\s*(?:WHERE\s*)?"
-    rf"\{{\s*({_TERM})\s*({_TERM})\s*({_TERM})\s*\.?\s*\}}\s*LIMIT\s+([0-9]{{1,9}})\s*",
+_VARIABLE = r"\?[A-Za-z_][A-Za-z0-9_]*"
+# An absolute IRI with no dot segment (which a base IRI's resolution would rewrite), or a variable.
+_TERM = rf"(?:<[A-Za-z][A-Za-z0-9+.-]*:(?![^<>]*/\.\.?(?:[/?#>]))[^<>\"{{}}|^`\\\x00-\x20]*>|{_VARIABLE})"
+_PATTERN = rf"({_TERM})\s*({_TERM})\s*({_TERM})"
+# One or two triple patterns of IRIs and variables, and a LIMIT: nothing else.
+_BOUNDED = re.compile(
+    rf"\s*SELECT\s+(?:\*|(?:{_VARIABLE}\s*)+)\s*(?:WHERE\s*)?"
+    rf"\{{\s*{_PATTERN}\s*(?:\.\s*{_PATTERN}\s*)?\.?\s*\}}\s*LIMIT\s+([0-9]{{1,9}})\s*",
     re.IGNORECASE,
 )
+IN_PROCESS_ROWS = 10_000  # the largest LIMIT of a one-pattern query answered in the server itself
+IN_PROCESS_LIMIT = 1000  # the largest LIMIT of a two-pattern query answered in the server itself
+IN_PROCESS_ENTRIES = 1000  # the most matches a pattern with a constant may have in such a query
+
+
+def bounded_patterns(text: str, max_rows: int | None) -> list[tuple[str, str, str]] | None:
+    """The triple patterns of a query whose cost is bounded whatever the data, or ``None``.
+
+    Such a query is answered in the server process itself, where it cannot be stopped, so the bound
+    must hold for any store. Two shapes qualify, each a SELECT of IRIs and variables only (no
+    FILTER, OPTIONAL, DISTINCT, ORDER BY, literal, blank node or path) ending with a LIMIT:
+
+    * **One pattern**, its variables distinct, LIMIT within ``max_rows`` and
+      :data:`IN_PROCESS_ROWS`. Oxigraph reads it from one
+      range of one index (SPO, POS or OSP: whichever terms are constant, they are a prefix of one of
+      the three), and since its variables are distinct every entry of the range is a solution: it
+      stops after LIMIT entries.
+    * **Two patterns that share a variable**, each pattern's variables distinct, LIMIT within
+      ``max_rows`` and :data:`IN_PROCESS_LIMIT`, at least one pattern with a constant, and (checked
+      by the caller, from the store's index: :class:`Cardinalities`) every pattern with a constant
+      matching at most :data:`IN_PROCESS_ENTRIES` triples. Oxigraph joins two patterns that share
+      a variable with a nested loop (its planner takes a hash join only for patterns with no
+      common variable), starting with the pattern it estimates smaller; a pattern with no
+      constant is estimated larger than any with one, so the outer pattern is one with a constant:
+      at most :data:`IN_PROCESS_ENTRIES` entries. For each, the inner pattern, with the shared
+      variable bound, is again one index range in which every entry is a solution (its other
+      variables are distinct and unbound). So the whole query reads at most
+      ``IN_PROCESS_ENTRIES`` outer entries, as many range seeks, and LIMIT inner entries:
+      about 2,000 index reads, a few milliseconds, whatever the size of the graph.
+
+    Everything else (a pattern with a repeated variable, which filters a range; two patterns with
+    no common variable, a cross product; three patterns; a constant with more matches) goes to a
+    worker, under the time and memory limits.
+
+    >>> bounded_patterns("SELECT ?p ?o WHERE { <http://e/s> ?p ?o } LIMIT 20", 10_000)
+    [('<http://e/s>', '?p', '?o')]
+    >>> bounded_patterns("SELECT ?x ?y { <http://e/s> ?p ?x . ?x ?q ?y } LIMIT 50", 10_000)
+    [('<http://e/s>', '?p', '?x'), ('?x', '?q', '?y')]
+    >>> bounded_patterns("SELECT * { ?s ?p ?s } LIMIT 20", 10_000) is None  # a filtered range
+    True
+    >>> bounded_patterns("SELECT * { <http://e/s> ?p ?x . ?y ?q ?z } LIMIT 5", 10_000) is None  # a product
+    True
+    >>> bounded_patterns("SELECT * { ?s ?p ?x . ?x ?q ?y } LIMIT 5", 10_000) is None  # no constant
+    True
+    >>> bounded_patterns("SELECT ?p ?o WHERE { <http://e/s> ?p ?o }", 10_000) is None
+    True
+    """
+    found = _BOUNDED.fullmatch(text)
+    if found is None:
+        return None
+    groups = found.groups()
+    limit = int(groups[6])
+    if (max_rows is not None and limit > max_rows) or limit > IN_PROCESS_ROWS:
+        return None
+    patterns = [tuple(groups[0:3])] + ([tuple(groups[3:6])] if groups[3] is not None else [])
+    for pattern in patterns:
+        variables = [term for term in pattern if term.startswith("?")]
+        if len(set(variables)) != len(variables):
+            return None
+    if len(patterns) == 2:
+        first, second = ({term for term in pattern if term.startswith("?")} for pattern in patterns)
+        constants = [term for pattern in patterns for term in pattern if not term.startswith("?")]
+        if not first & second or not constants or limit > IN_PROCESS_LIMIT:
+            return None
+    return patterns
 
 
 def provably_cheap(text: str, max_rows: int | None) -> bool:
-    """Whether the query is one triple pattern (IRIs and distinct variables) with a LIMIT within
-    ``max_rows``: Oxigraph answers it from one index range, stopping at the LIMIT, so it costs a few
-    index reads whatever the data, and can be answered without a worker.
+    """Whether the query is one triple pattern that :func:`bounded_patterns` clears: a few index reads
+    whatever the data, with no count to take first.
 
     >>> provably_cheap("SELECT ?p ?o WHERE { <http://e/s> ?p ?o } LIMIT 20", 10_000)
     True
     >>> provably_cheap("SELECT * { ?s ?p ?s } LIMIT 20", 10_000)  # a repeated variable filters a scan
     False
-    >>> provably_cheap("SELECT ?p ?o WHERE { <http://e/s> ?p ?o }", 10_000)
-    False
     """
-    found = _ONE_PATTERN.fullmatch(text)
-    if found is None:
-        return False
-    variables = [term for term in found.groups()[:3] if term.startswith("?")]
-    limit = int(found.group(4))
-    return len(set(variables)) == len(variables) and (max_rows is None or limit <= max_rows)
+    patterns = bounded_patterns(text, max_rows)
+    return patterns is not None and len(patterns) == 1
+
+
+class Cardinalities:
+    """How many triples of the default graph match a pattern, counted once up to ``cap + 1`` and
+    remembered: the store is read-only while the server runs (the in-process path exists only then),
+    so the figure stays true. It is an index statistic, not an answer: the query itself still runs.
+
+    ``cap`` bounds the cost of a count (``cap + 1`` index entries); at most ``size`` patterns are
+    remembered, the least recently used forgotten first."""
+
+    def __init__(self, store: ox.Store, cap: int = IN_PROCESS_ENTRIES, size: int = 65_536) -> None:
+        self._store = store
+        self._cap = cap
+        self._cached = functools.lru_cache(maxsize=size)(self._count)
+
+    def __call__(self, pattern: tuple[str, str, str]) -> int:
+        """The number of matches of ``pattern`` (IRIs in ``<>``, variables), or ``cap + 1`` for more."""
+        return self._cached(pattern)
+
+    def _count(self, pattern: tuple[str, str, str]) -> int:
+        terms = [None if term.startswith("?") else ox.NamedNode(term[1:-1]) for term in pattern]
+        matches = self._store.quads_for_pattern(*terms, ox.DefaultGraph())
+        return sum(1 for _ in itertools.islice(matches, self._cap + 1))
 
 
 def _reply(raw, format_name: str, media_type: str, prefixes, max_rows, limit: int | None = None) -> Reply:

@@ -17,6 +17,7 @@ bytes the client gets. The server reads the answers on its event loop, with no t
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import logging
 import multiprocessing
@@ -34,11 +35,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph.serve.handler import QueryRequest, Reply, answer, answer_cheap
+from graph.serve.handler import Cardinalities, QueryRequest, Reply, answer, answer_bounded, cheap_patterns
 
 log = logging.getLogger("kg.serve")
 
 START_TIMEOUT = 60.0  # seconds a new worker may take to open the store
+IN_PROCESS_THREADS = max(2, min(4, os.cpu_count() or 2))  # threads for the queries the server answers
 _LENGTH = struct.Struct("!Q")  # a frame's length, before its bytes
 
 
@@ -68,8 +70,11 @@ class WorkerPool:
         max_rows: int | None = None,
         prefixes: dict[str, str] | None = None,
         memory_mb: int | None = None,
+        in_process: bool = True,
     ):
         self.store_path = store_path
+        self.in_process = in_process and not writable  # bounded queries answered in the server itself
+        self.answered_in_process = 0  # how many were (for tests and benchmarks)
         self.memory_mb = memory_mb
         self.size = 1 if writable else max(1, size)
         self.writable = writable
@@ -82,12 +87,18 @@ class WorkerPool:
         self._all: set[_Worker] = set()
         self._tasks: set[asyncio.Task] = set()
         self._closed = False
-        self._store: ox.Store | None = None  # the server's own read-only view, for provably cheap queries
+        self._store: ox.Store | None = None  # the server's own read-only view, for bounded queries
+        self._cardinality: Cardinalities | None = None
+        # Threads for the queries answered in the server: Oxigraph releases the GIL while it evaluates
+        # and writes, so they run beside the event loop (and each other) on other cores.
+        self._threads: concurrent.futures.ThreadPoolExecutor | None = None
 
     async def start(self) -> None:
         """Start every worker and wait until each has opened the store."""
-        if not self.writable:  # a writable store has one opener, the worker
+        if self.in_process:  # (a writable store has one opener, the worker)
             self._store = ox.Store.read_only(self.store_path)
+            self._cardinality = Cardinalities(self._store)
+            self._threads = concurrent.futures.ThreadPoolExecutor(IN_PROCESS_THREADS, "kg-in-process")
         try:
             workers = await asyncio.gather(*(asyncio.to_thread(self._spawn) for _ in range(self.size)))
             for worker in workers:
@@ -99,14 +110,27 @@ class WorkerPool:
     async def submit(self, request: Any) -> Reply:
         """Run ``request`` in a free worker; 503 when none frees up, or the run passes the time limit.
 
-        A query that :func:`graph.serve.handler.provably_cheap` clears (one triple pattern and a
-        LIMIT: a few index reads) is answered here at once: a worker would cost more than the query."""
+        A query that :func:`graph.serve.handler.bounded_patterns` clears (one triple pattern, or two
+        joined on a variable with few matches, and a LIMIT: at most a few thousand index reads,
+        whatever the data) is answered here at once: a worker would cost more than the query."""
         if self._store is not None and isinstance(request, QueryRequest):
-            started = time.monotonic()
-            reply = answer_cheap(self._store, request, self.prefixes, self.max_rows)
-            if reply is not None:
-                reply.headers["Server-Timing"] = f"query;dur={(time.monotonic() - started) * 1000:.1f}"
-                return reply
+            patterns = cheap_patterns(request, self.max_rows)
+            if patterns is not None:
+                started = time.monotonic()
+                reply = await asyncio.get_running_loop().run_in_executor(
+                    self._threads,
+                    answer_bounded,
+                    self._store,
+                    request,
+                    patterns,
+                    self.prefixes,
+                    self.max_rows,
+                    self._cardinality,
+                )
+                if reply is not None:
+                    self.answered_in_process += 1
+                    reply.headers["Server-Timing"] = f"query;dur={(time.monotonic() - started) * 1000:.1f}"
+                    return reply
         try:
             worker = self._idle.get_nowait()
         except asyncio.QueueEmpty:
@@ -152,7 +176,10 @@ class WorkerPool:
     async def close(self) -> None:
         """Stop every worker (and any replacement still starting)."""
         self._closed = True
-        self._store = None
+        self._store = self._cardinality = None
+        if self._threads is not None:  # their queries are bounded: a few milliseconds at most
+            await asyncio.to_thread(self._threads.shutdown)
+            self._threads = None
         for task in list(self._tasks):
             task.cancel()
         for worker in list(self._all):

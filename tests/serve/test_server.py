@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 import subprocess
+from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph as ox
@@ -70,6 +71,97 @@ def test_get_post_form_and_post_direct_give_the_same_answer(endpoint):
         assert response.status_code == 200, response.text
         assert response.headers["content-type"].startswith("application/sparql-results+json")
         assert int(response.json()["results"]["bindings"][0]["n"]["value"]) == triple_count()
+
+
+@pytest.mark.parametrize(
+    "query, accept",
+    [
+        ("SELECT ?p ?o WHERE { ?s ?p ?o } LIMIT 3", None),  # answered by the server itself
+        (
+            "SELECT (<relative> AS ?r) (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+            "text/csv",
+        ),  # a worker; the base IRI
+        ("SELECT ?x WHERE { ?x ?p }", None),  # 400
+        ("SELECT * WHERE { ?s ?p ?o } LIMIT 1", "image/png"),  # 406
+    ],
+)
+def test_a_get_takes_the_short_path_and_answers_as_the_full_path_does(endpoint, query, accept):
+    """A GET of /sparql skips the middleware layers; a POST form takes them: the answers are the same."""
+    headers = {"Accept": accept} if accept else {}
+    short = httpx.get(f"{endpoint}/sparql", params={"query": query}, headers=headers, timeout=30)
+    full = httpx.post(f"{endpoint}/sparql", data={"query": query}, headers=headers, timeout=30)
+    assert (short.status_code, short.content) == (full.status_code, full.content)
+    timing_may_differ = {"date", "server-timing"}
+    assert [(k, v) for k, v in short.headers.items() if k not in timing_may_differ] == [
+        (k, v) for k, v in full.headers.items() if k not in timing_may_differ
+    ]
+    assert short.headers["x-content-type-options"] == "nosniff"
+
+
+def _raw_exchange(url: str, data: bytes, responses: int) -> list[bytes]:
+    """Send ``data`` on one connection and read ``responses`` whole responses (Content-Length framed)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    answers, buffer = [], b""
+    with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+        sock.sendall(data)
+        while len(answers) < responses:
+            while b"\r\n\r\n" not in buffer:
+                chunk = sock.recv(65536)
+                assert chunk, f"the server closed after {len(answers)} responses"
+                buffer += chunk
+            head_end = buffer.index(b"\r\n\r\n") + 4
+            length = int(re.search(rb"(?im)^content-length: *([0-9]+)", buffer[:head_end]).group(1))
+            while len(buffer) < head_end + length:
+                chunk = sock.recv(65536)
+                assert chunk
+                buffer += chunk
+            answers.append(buffer[: head_end + length])
+            buffer = buffer[head_end + length :]
+    return answers
+
+
+def _without_timing(response: bytes) -> bytes:
+    return re.sub(rb"(?im)^(date|server-timing): [^\r]*\r\n", b"", response)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT ?p ?o WHERE { ?s ?p ?o } LIMIT 3",  # answered by the server itself
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",  # a worker
+        "SELECT ?x WHERE { ?x ?p }",  # 400
+    ],
+)
+def test_a_plain_get_answered_in_the_protocol_has_the_bytes_of_the_asgi_path(endpoint, query):
+    """A plain GET head is answered by the HTTP protocol itself; the same GET with one more header
+    goes through uvicorn's cycle and the app: the responses are the same bytes (but for the clock)."""
+    host = endpoint.split("//", 1)[1].split("/", 1)[0]
+    target = f"/sparql?{urlencode({'query': query})}"
+    plain = f"GET {target} HTTP/1.1\r\nHost: {host}\r\nAccept: application/sparql-results+json\r\n\r\n"
+    unusual = plain.replace("\r\n\r\n", "\r\nX-Unusual: 1\r\n\r\n")
+    (short,) = _raw_exchange(endpoint, plain.encode(), 1)
+    (full,) = _raw_exchange(endpoint, unusual.encode(), 1)
+    assert _without_timing(short) == _without_timing(full)
+    assert b"\r\nserver-timing: " in short and b"\r\ndate: " in short
+
+
+def test_pipelined_and_closing_plain_gets_are_answered_in_order(endpoint):
+    """Requests sent together on one connection are answered in the order sent, whichever path each
+    takes; a GET asking to close the connection gets its answer, then the close."""
+    host = endpoint.split("//", 1)[1].split("/", 1)[0]
+    queries = [f"SELECT ?s WHERE {{ ?s ?p ?o }} LIMIT {n}" for n in (1, 2, 3)]
+    heads = [f"GET /sparql?{urlencode({'query': q})} HTTP/1.1\r\nHost: {host}\r\n\r\n" for q in queries]
+    heads[1] = heads[1].replace("\r\n\r\n", "\r\nX-Unusual: 1\r\n\r\n")  # the ASGI path, between two
+    answers = _raw_exchange(endpoint, "".join(heads).encode(), 3)
+    for n, answer in zip((1, 2, 3), answers, strict=True):
+        body = json.loads(answer.split(b"\r\n\r\n", 1)[1])
+        assert len(body["results"]["bindings"]) == n
+    closing = heads[0].replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n").encode()
+    (answer,) = _raw_exchange(endpoint, closing, 1)
+    assert answer.startswith(b"HTTP/1.1 200 ") and b"\r\nconnection: close\r\n" in answer
 
 
 def test_vocabulary_prefixes_are_declared(endpoint):
