@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from importlib.util import find_spec
 from pathlib import Path
@@ -29,7 +29,7 @@ from rdflib import XSD, URIRef
 
 from graph.explorer.layout import layout
 from graph.explorer.network import importance, network_view
-from graph.explorer.statements import ExplorerData, Value, explorer_data
+from graph.explorer.statements import Statement, StatementView, section_order, section_titles, statement_view
 from graph.model.dataset import dataset_titles
 from graph.model.graph import KnowledgeGraph
 from graph.web import csp_hash, embed_json, fill
@@ -67,7 +67,9 @@ _SCRIPT_CLOSE = re.compile("</(script)", re.IGNORECASE)
 
 
 def page_data(graph: KnowledgeGraph, scores: dict[str, dict] | None = None) -> dict:
-    """Everything the page's script reads, as plain JSON-ready data (see ``static/explorer.js``).
+    """Everything the page's script reads, as JSON-ready data (see ``static/explorer.js``): lists,
+    tuples and dicts, except that the nodes and edges are :class:`_Rows` of tuples, whose objects
+    the page's writer makes (:func:`_page_pieces`).
 
     Nodes and edges are pyvis's; the tables beside them (terms, classes, sections, evidence,
     entities, facts) refer to each other by index to keep a 20,000-node page small. ``scores``
@@ -75,54 +77,51 @@ def page_data(graph: KnowledgeGraph, scores: dict[str, dict] | None = None) -> d
     gives the page its colour-by-community mode and its ranking panel.
     """
     network = network_view(graph)
-    data = explorer_data(graph)
+    view = statement_view(graph)
     rank = importance(network)
     positions = layout(network, rank, LAYOUT_SEED)
-    terms = _TermTable(graph.facts.vocabulary, data)
+    terms = _TermTable(graph.facts.vocabulary)
     entity_ids = {node: i for i, node in enumerate(network.nodes)}
     classes, class_of = _class_table(network, terms)
-    sections = data.sections()
-    facts, evidence, fact_of_statement = _fact_tables(data, entity_ids, terms, sections)
-    data.facts.clear()  # the largest structure here, and read no more: its memory goes to the nodes and edges
+    links = {statement for _, _, statement in network.edges(keys=True)}
+    facts, evidence, sections, fact_of_statement = _fact_tables(view, entity_ids, terms, links)
+    del links
+    titles = section_titles(view.entities)
 
-    nodes: list[dict] = []  # vis-network's nodes and edges, as pyvis's add_node and add_edge make them
-    edges: list[dict] = []
+    # vis-network's nodes and edges, as pyvis's add_node and add_edge make them, kept as tuples and
+    # made into objects a slice at a time as the page is written (:class:`_Rows`); the entities as
+    # tuples, which JSON prints as lists
+    nodes = _Rows(_node_object)
+    edges = _Rows(_edge_object)
     entities = []
     scale = len(network) or 1
+    groups = [f"c{number}" for number in range(len(classes))]
     for node, attributes in network.nodes(data=True):
         i, x, y = entity_ids[node], *positions.get(node, (0.0, 0.0))
+        number = class_of[node]
         entities.append(
-            [
+            (
                 attributes["iri"],
                 attributes["label_zh"],
                 attributes["label_en"],
-                [a for a in attributes["aliases"].split("|") if a],
-                class_of[node],
-            ]
+                tuple([a for a in attributes["aliases"].split("|") if a]),
+                number,
+            )
         )
         nodes.append(
-            {
-                "id": i,
-                "label": attributes["label_zh"] or attributes["label_en"] or attributes["key"] or i,
-                "shape": SHAPES[class_of[node] % len(SHAPES)],
-                "group": f"c{class_of[node]}",
-                "x": x,
-                "y": y,
-                "value": round((rank.get(node, 0.0) * scale) ** 0.5, 3),  # vis scales size and label by it
-            }
+            (
+                i,
+                attributes["label_zh"] or attributes["label_en"] or attributes["key"] or i,
+                SHAPES[number % len(SHAPES)],
+                groups[number],
+                x,
+                y,
+                round((rank.get(node, 0.0) * scale) ** 0.5, 3),  # vis scales size and label by it
+            )
         )
     for j, (source, target, smooth, statement) in enumerate(_edges_with_curves(network)):
         # directed: a->b and b->a stay two edges, each with an arrow
-        edges.append(
-            {
-                "id": j,
-                "fact": fact_of_statement[statement],
-                **smooth,
-                "from": entity_ids[source],
-                "to": entity_ids[target],
-                "arrows": "to",
-            }
-        )
+        edges.append((j, fact_of_statement[statement], smooth, entity_ids[source], entity_ids[target]))
 
     analysis = {}
     if scores:
@@ -140,7 +139,7 @@ def page_data(graph: KnowledgeGraph, scores: dict[str, dict] | None = None) -> d
         "analysis": analysis,
         "terms": terms.rows,
         "classes": classes,
-        "sections": [[code, *_pair(data.section_titles.get(code, {}))] for code in sections],
+        "sections": [[code, *_pair(titles.get(code, {}))] for code in sections],
         "evidence": evidence,
         "entities": entities,
         "facts": facts,
@@ -167,9 +166,32 @@ def _class_table(network: nx.MultiDiGraph, terms: _TermTable) -> tuple[list[list
 
 
 def _fact_tables(
-    data: ExplorerData, entity_ids: dict[str, int], terms: _TermTable, sections: list[str]
-) -> tuple[list[list], list[list], dict[str, int]]:
-    """The facts and the evidence sentences they share, as index tables; and each statement's fact number."""
+    view: StatementView, entity_ids: dict[str, int], terms: _TermTable, links: set[str]
+) -> tuple[list[tuple], list[list], list[str], dict[str, int]]:
+    """The facts about the drawn entities and the evidence sentences they share, as index tables;
+    the sections of the evidence of every fact about an entity, in document order; and the fact
+    number of each statement of ``links`` (the statements the network draws as links).
+
+    Made from the statement nodes themselves (no fact object per statement): the facts in the
+    order of (subject, predicate, value, statement IRI), each term and sentence numbered at its
+    first use in that order.
+    """
+    is_entity, evidence_node = view.is_entity, view.evidence
+    # (subject, predicate, value, place in IRI order, the statement's fact or node) of each fact to
+    # table: a statement node is made again from its fact when tabled rather than held meanwhile
+    found: list[tuple | None] = []
+    codes: set[str] = set()
+    for n, (statement, source) in enumerate(view.statements_and_sources()):
+        subject = statement.subject
+        if not is_entity(subject):
+            continue
+        for node in statement.evidence:
+            if section := evidence_node(node).section:
+                codes.add(section)
+        if subject in entity_ids:
+            found.append((subject, statement.predicate, statement.object[1], n, source))
+    found.sort()  # the statements come in IRI order: n orders the facts as their IRIs would
+    sections = sorted(codes, key=section_order)
     section_index = {code: i for i, code in enumerate(sections)}
     evidence: list[list] = []
     evidence_index: dict[tuple, int] = {}
@@ -180,41 +202,61 @@ def _fact_tables(
             evidence.append([quote, section_index.get(section, -1)])
         return evidence_index[(quote, section)]
 
-    def value_of(value: Value):
-        if value.entity and value.text in entity_ids:
-            return entity_ids[value.text]
-        if value.datatype == "iri":
-            return {"term": terms.index(value.text)}
-        if value.datatype in NUMBER_TYPES:
-            return {"number": value.text}
-        return [value.text, value.language] if value.language else value.text
+    def value_of(text: str, entity: bool, datatype: str, language: str):
+        if entity and text in entity_ids:
+            return entity_ids[text]
+        if datatype == "iri":
+            return {"term": terms.index(text)}
+        if datatype in NUMBER_TYPES:
+            return {"number": text}
+        return [text, language] if language else text
 
     facts: list[list] = []
     fact_of_statement: dict[str, int] = {}
-    for fact in data.facts:
-        if fact.subject not in entity_ids:
-            continue
-        fact_of_statement[fact.statement] = len(facts)
+    for i, entry in enumerate(found):
+        found[i] = None  # read no more: its memory goes to the fact's row
+        source = entry[-1]
+        statement = source if isinstance(source, Statement) else view.statement(source)
+        nodes = statement.evidence
+        if len(nodes) == 1:  # most statements: nothing to sort
+            sentences = (evidence_node(nodes[0]),)
+        else:
+            sentences = sorted(
+                {evidence_node(node) for node in nodes}, key=lambda e: (section_order(e.section), e.quote)
+            )
+        qualifiers = sorted((item[0], *_value(*item[1:], is_entity)) for item in statement.qualifiers)
+        if statement.iri in links:  # only these are looked up: the others' IRIs are freed
+            fact_of_statement[statement.iri] = i
+        # tuples, which JSON prints as lists: a fact without qualifiers shares the empty tuple
         facts.append(
-            [
-                entity_ids[fact.subject],
-                terms.index(fact.predicate),
-                value_of(fact.value),
-                [evidence_of(e.quote, e.section) for e in fact.evidence],
-                terms.index(fact.unit) if fact.unit else -1,
-                terms.index(fact.approximation) if fact.approximation else -1,
-                [[terms.index(p), value_of(v)] for p, v in fact.qualifiers],
-            ]
+            (
+                entity_ids[statement.subject],
+                terms.index(statement.predicate),
+                value_of(*_value(*statement.object, is_entity)),
+                tuple([evidence_of(e.quote, e.section) for e in sentences]),
+                terms.index(statement.unit) if statement.unit else -1,
+                terms.index(statement.approximation) if statement.approximation else -1,
+                tuple([(terms.index(q[0]), value_of(*q[1:])) for q in qualifiers]),
+            )
         )
-    return facts, evidence, fact_of_statement
+    return facts, evidence, sections, fact_of_statement
+
+
+def _value(
+    is_literal: bool, value: str, datatype: str, language: str, is_entity
+) -> tuple[str, bool, str, str]:
+    """The fields of :class:`graph.explorer.statements.Value` (text, entity, datatype, language) of an
+    object (``is_literal``, IRI or lexical form, datatype IRI, language), in its sort order."""
+    if is_literal:
+        return value, False, "" if language else datatype, language
+    return (value, True, "", "") if is_entity(value) else (value, False, "iri", "")
 
 
 class _TermTable:
     """Vocabulary terms (properties, classes, units ...) by index: prefixed name, zh and en labels, unit symbol."""
 
-    def __init__(self, vocabulary, data: ExplorerData) -> None:
+    def __init__(self, vocabulary) -> None:
         self.vocabulary = vocabulary
-        self.labels = data.term_labels
         self.rows: list[list[str]] = []
         self._index: dict[str, int] = {}
         self._notations = {str(term): code for code, term in vocabulary.units.items()}
@@ -222,7 +264,7 @@ class _TermTable:
     def index(self, iri: str) -> int:
         found = self._index.get(iri)
         if found is None:
-            labels = self.labels.get(iri) or self.vocabulary.labels(URIRef(iri))
+            labels = self.vocabulary.labels(URIRef(iri))
             symbol = UNIT_SYMBOLS.get(self._notations.get(iri, ""), "")
             found = self._index[iri] = len(self.rows)
             self.rows.append([self.vocabulary.shorten(iri), *_pair(labels), symbol])
@@ -239,7 +281,8 @@ def _pair(labels: dict[str, str]) -> list[str]:
 
 
 def _edges_with_curves(network: nx.MultiDiGraph):
-    """(source, target, smooth options, statement) for each link; links between the same two nodes curve apart."""
+    """(source, target, smooth options or None, statement) for each link; links between the same two
+    nodes curve apart."""
     between: dict[frozenset, int] = defaultdict(int)
     for source, target in network.edges():
         between[frozenset((source, target))] += 1
@@ -252,8 +295,30 @@ def _edges_with_curves(network: nx.MultiDiGraph):
                 "smooth": {"enabled": True, "type": "curvedCW", "roundness": round(0.12 * seen[pair], 2)}
             }
         else:
-            smooth = {}
+            smooth = None
         yield source, target, smooth, key
+
+
+class _Rows(list):
+    """A long list of the page's data kept as tuples, each made into its JSON object by ``item`` only
+    when the page is written, a slice at a time: a dict per node and per link of a million-row
+    graph held at once took several times the memory of its tuple."""
+
+    def __init__(self, item: Callable[[tuple], dict]) -> None:
+        super().__init__()
+        self.item = item
+
+
+def _node_object(row: tuple) -> dict:
+    """vis-network's node, from (id, label, shape, group, x, y, value)."""
+    i, label, shape, group, x, y, value = row
+    return {"id": i, "label": label, "shape": shape, "group": group, "x": x, "y": y, "value": value}
+
+
+def _edge_object(row: tuple) -> dict:
+    """vis-network's edge, from (id, fact number, smooth options or None, from, to)."""
+    j, fact, smooth, source, target = row
+    return {"id": j, "fact": fact, **(smooth or {}), "from": source, "to": target, "arrows": "to"}
 
 
 def _titles(graph: KnowledgeGraph) -> list[str]:
@@ -328,12 +393,19 @@ def _page_pieces(data: dict) -> Iterator[str]:
             # compact JSON is the concatenation of its members' JSON: a list is printed slice by slice
             yield "["
             for start in range(0, len(value), _SLICE):
-                yield ("," if start else "") + embed_json(value[start : start + _SLICE], sort_keys=True)[1:-1]
+                yield ("," if start else "") + embed_json(
+                    _objects(value[start : start + _SLICE], value), sort_keys=True
+                )[1:-1]
             yield "]"
         else:
-            yield embed_json(value, sort_keys=True)
+            yield embed_json(_objects(value, value), sort_keys=True)
     yield "}"
     yield after
+
+
+def _objects(part, whole):
+    """``part`` of a value of the page's data as JSON prints it: the objects of a :class:`_Rows`."""
+    return list(map(whole.item, part)) if isinstance(whole, _Rows) else part
 
 
 _DATA_MARK = "\x00data\x00"  # where the data goes in the filled template (no template or script holds a NUL)

@@ -99,14 +99,21 @@ class StatementView:
 
     def statements(self) -> Iterator[Statement]:
         """Every statement node, in IRI order (made on the fly: a large graph has millions)."""
+        for statement, _ in self.statements_and_sources():
+            yield statement
+
+    def statements_and_sources(self) -> Iterator[tuple[Statement, Fact | Statement]]:
+        """:meth:`statements`, each with what makes it again: its fact (:meth:`statement` of it),
+        or, for a statement node merged with triples of the CSV, itself."""
         for kind, run in self.table.segments():
             if kind == "statements":
-                yield from map(self.statement, run)
+                for fact in run:
+                    yield self.statement(fact), fact
             elif kind == "blocks":  # IRIs written in the CSV inside the statement namespace: merged items
                 for subject, items in run:
                     statement = _from_items(subject, items)
                     if statement is not None:
-                        yield statement
+                        yield statement, statement
 
     def statement(self, fact: Fact) -> Statement:
         """The statement node of one statement's fact: the fact, its qualifiers, and any triples the
@@ -356,12 +363,17 @@ def explorer_data(graph: KnowledgeGraph) -> ExplorerData:
     return ExplorerData(
         facts=facts,
         term_labels=_term_labels(graph, facts),
-        section_titles={
-            section: dict(entities.labels[entity])
-            for section, entity in entities.event_numbers.items()
-            if entities.labels.get(entity)
-        },
+        section_titles=section_titles(entities),
     )
+
+
+def section_titles(entities: Entities) -> dict[str, dict[str, str]]:
+    """Each section's labels ("event-9" -> {"zh": ..., "en": ...}): those of the entity with its event number."""
+    return {
+        section: dict(entities.labels[entity])
+        for section, entity in entities.event_numbers.items()
+        if entities.labels.get(entity)
+    }
 
 
 def _term_labels(graph: KnowledgeGraph, facts: list[EntityFact]) -> dict[str, dict[str, str]]:

@@ -12,6 +12,8 @@ import pytest
 
 import graph
 from graph.explorer import page as html
+from graph.explorer.statements import explorer_data
+from tests.conftest import EV, EV2, GOOD_ROWS
 from tests.support.explorer_fixtures import INJECTIONS, write_injection_dataset, write_small_dataset
 
 
@@ -162,3 +164,57 @@ def test_markup_in_the_data_never_reaches_the_page_as_markup(evil_page):
         assert json.dumps(INJECTIONS[key], ensure_ascii=False)[1:-1] in blob, key
     title = re.search(r"<title>(.*?)</title>", evil_page).group(1)
     assert title == "&lt;script&gt;alert(10)&lt;/script&gt;标题"
+
+
+def test_the_fact_table_lists_the_facts_of_explorer_data_in_its_order(write_csv):
+    """The page tables the facts from the statement nodes themselves: the same facts, values,
+    qualifiers and evidence as :func:`explorer_data`, in its order, also for one triple stated twice
+    (told apart by statement IRI) and a statement node the CSV gives triples of its own."""
+    rows = [
+        *GOOD_ROWS,
+        f"r2,zone,kg:rank,10,,,,,{EV}",
+        f",#r2,kg:outOf,177,,,,,{EV}",
+        f"r1,zone,kg:rank,10,,,,,{EV}",
+        f",#r1,kg:outOf,178,,,,,{EV}",
+        f"r3,lab,kg:rank,3,,,,,{EV2}",
+        f",<https://example.org/ningbo-kg/statement/r3>,rdfs:label,the rank,,en,,,{EV2}",
+    ]
+    kg = graph.build([write_csv(rows)], shapes=None)
+    assert "blocks" in [kind for kind, _ in kg.table.segments()]
+    data = html.page_data(kg)
+    entities, terms = [e[0] for e in data["entities"]], [t[0] for t in data["terms"]]
+    shorten = kg.facts.vocabulary.shorten
+
+    def shown(value):
+        if isinstance(value, int):
+            return entities[value]
+        if isinstance(value, dict):
+            return terms[value["term"]] if "term" in value else value["number"]
+        return value[0] if isinstance(value, (list, tuple)) else value
+
+    def text(value):
+        return shorten(value.text) if value.datatype == "iri" else value.text
+
+    found = [
+        (
+            entities[f[0]],
+            terms[f[1]],
+            shown(f[2]),
+            [data["evidence"][e][0] for e in f[3]],
+            [(terms[p], shown(v)) for p, v in f[6]],
+        )
+        for f in data["facts"]
+    ]
+    expected = [
+        (
+            f.subject,
+            shorten(f.predicate),
+            text(f.value),
+            [e.quote for e in f.evidence],
+            [(shorten(p), text(v)) for p, v in f.qualifiers],
+        )
+        for f in explorer_data(kg).facts
+    ]
+    assert found == expected
+    ranks = [qualifiers for _, predicate, _, _, qualifiers in found if predicate == "kg:rank"]
+    assert ("rdfs:label", "the rank") in ranks[0] and [q[0][1] for q in ranks[1:]] == ["178", "177"]
