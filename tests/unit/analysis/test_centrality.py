@@ -197,18 +197,7 @@ print(analysis_json(analyze_network(_network_of(nx.barabasi_albert_graph(1500, 2
 
 def test_the_analysis_of_a_large_network_is_the_same_in_every_process():
     # sampled betweenness, Louvain's random order and the ties: nothing may follow string hashing
-    import os
-    import subprocess
-    import sys
+    from tests.support.hash_seeds import outputs_under_hash_seeds
 
-    runs = {
-        subprocess.run(
-            [sys.executable, "-c", _ANALYSIS],
-            env={**os.environ, "PYTHONHASHSEED": seed},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        for seed in ("1", "2", "3")
-    }
+    runs = outputs_under_hash_seeds(_ANALYSIS)
     assert len(runs) == 1 and '"modularity"' in runs.pop()

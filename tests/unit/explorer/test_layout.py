@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 import subprocess
 import sys
 
@@ -13,6 +12,7 @@ from graph.explorer import layout as layout_module
 from graph.explorer.layout import layout
 from graph.explorer.network import importance, network_view
 from tests.support.article_graph import ROOT
+from tests.support.hash_seeds import outputs_under_hash_seeds
 
 
 def _spread(positions) -> float:
@@ -58,16 +58,7 @@ print(json.dumps(layout_module.layout(graph, importance(graph), seed=7), sort_ke
 
 def test_large_graph_layout_is_the_same_in_every_process():
     # string nodes hash differently in each process: nothing may follow the order of a set of them
-    runs = {
-        subprocess.run(
-            [sys.executable, "-c", _LARGE_LAYOUT],
-            env={**os.environ, "PYTHONHASHSEED": seed},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        for seed in ("1", "2")
-    }
+    runs = outputs_under_hash_seeds(_LARGE_LAYOUT, ("1", "2"))
     assert len(runs) == 1 and runs.pop().startswith('{"entity/0": [')
 
 
@@ -88,16 +79,7 @@ print(json.dumps(layout(graph, importance(graph), seed=7), sort_keys=True))
 
 
 def test_small_graph_layout_is_the_same_in_every_process():
-    runs = {
-        subprocess.run(
-            [sys.executable, "-c", _SMALL_LAYOUT],
-            env={**os.environ, "PYTHONHASHSEED": seed},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        for seed in ("1", "2", "3")
-    }
+    runs = outputs_under_hash_seeds(_SMALL_LAYOUT)
     assert len(runs) == 1 and '"entity/alone-1": [' in runs.pop()
 
 
